@@ -1,0 +1,269 @@
+//! The registry abstraction the MprConfig semantics are written over.
+//!
+//! A [`Registry`] is a tree of keys with case-insensitive names holding typed values, exactly
+//! like the Windows registry. Paths are full paths below `HKEY_LOCAL_MACHINE`, with `\`
+//! separators and no leading or trailing separator (`SYSTEM\CurrentControlSet\Services\RemoteAccess`).
+//! Every access happens inside one transaction ([`Registry::transact`]): the closure's changes are
+//! committed whole when it returns `Ok`, and discarded whole when it returns `Err`.
+
+use crate::{Error, Result, WinError};
+
+/// `REG_NONE`.
+pub const REG_NONE: u32 = 0;
+/// `REG_SZ`.
+pub const REG_SZ: u32 = 1;
+/// `REG_EXPAND_SZ`.
+pub const REG_EXPAND_SZ: u32 = 2;
+/// `REG_BINARY`.
+pub const REG_BINARY: u32 = 3;
+/// `REG_DWORD`.
+pub const REG_DWORD: u32 = 4;
+/// `REG_MULTI_SZ`.
+pub const REG_MULTI_SZ: u32 = 7;
+/// `REG_QWORD`.
+pub const REG_QWORD: u32 = 11;
+
+/// A registry value: its type and its raw bytes, exactly as Windows stores them (strings are
+/// UTF-16LE with their terminating NUL(s) included). Keeping raw bytes makes exports and
+/// imports byte-identical even for values Windows wrote oddly.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct RegValue {
+    /// `REG_*` type.
+    pub ty: u32,
+    /// Raw data.
+    pub data: Vec<u8>,
+}
+
+fn utf16le_bytes(s: &str, out: &mut Vec<u8>) {
+    for u in s.encode_utf16() {
+        out.extend_from_slice(&u.to_le_bytes());
+    }
+    out.extend_from_slice(&[0, 0]);
+}
+
+fn utf16le_units(data: &[u8]) -> Option<Vec<u16>> {
+    if data.len() % 2 != 0 {
+        return None;
+    }
+    Some(data.chunks_exact(2).map(|c| u16::from_le_bytes([c[0], c[1]])).collect())
+}
+
+impl RegValue {
+    /// `REG_SZ` from a string (NUL appended).
+    pub fn sz(s: &str) -> Self {
+        let mut data = Vec::with_capacity(s.len() * 2 + 2);
+        utf16le_bytes(s, &mut data);
+        RegValue { ty: REG_SZ, data }
+    }
+
+    /// `REG_EXPAND_SZ` from a string (NUL appended).
+    pub fn expand_sz(s: &str) -> Self {
+        RegValue { ty: REG_EXPAND_SZ, ..Self::sz(s) }
+    }
+
+    /// `REG_DWORD` (4 bytes, little-endian).
+    pub fn dword(v: u32) -> Self {
+        RegValue { ty: REG_DWORD, data: v.to_le_bytes().to_vec() }
+    }
+
+    /// `REG_QWORD` (8 bytes, little-endian).
+    pub fn qword(v: u64) -> Self {
+        RegValue { ty: REG_QWORD, data: v.to_le_bytes().to_vec() }
+    }
+
+    /// `REG_BINARY`.
+    pub fn binary(data: impl Into<Vec<u8>>) -> Self {
+        RegValue { ty: REG_BINARY, data: data.into() }
+    }
+
+    /// `REG_MULTI_SZ`: each string NUL-terminated, then one more NUL. An empty list is the
+    /// single terminating NUL pair.
+    pub fn multi_sz<S: AsRef<str>>(items: &[S]) -> Self {
+        let mut data = Vec::new();
+        for s in items {
+            utf16le_bytes(s.as_ref(), &mut data);
+        }
+        data.extend_from_slice(&[0, 0]);
+        RegValue { ty: REG_MULTI_SZ, data }
+    }
+
+    /// The number, for a `REG_DWORD` of exactly 4 bytes.
+    pub fn as_dword(&self) -> Option<u32> {
+        match (self.ty, self.data.as_slice()) {
+            (REG_DWORD, [a, b, c, d]) => Some(u32::from_le_bytes([*a, *b, *c, *d])),
+            _ => None,
+        }
+    }
+
+    /// The number, for a `REG_QWORD` of exactly 8 bytes.
+    pub fn as_qword(&self) -> Option<u64> {
+        match self.ty {
+            REG_QWORD => self.data.as_slice().try_into().ok().map(u64::from_le_bytes),
+            _ => None,
+        }
+    }
+
+    /// The string, for `REG_SZ`/`REG_EXPAND_SZ`: text up to the first NUL (a missing terminator
+    /// is tolerated, as Windows readers do). `None` for other types, odd lengths or invalid UTF-16.
+    pub fn as_string(&self) -> Option<String> {
+        if self.ty != REG_SZ && self.ty != REG_EXPAND_SZ {
+            return None;
+        }
+        let units = utf16le_units(&self.data)?;
+        let end = units.iter().position(|&u| u == 0).unwrap_or(units.len());
+        String::from_utf16(&units[..end]).ok()
+    }
+
+    /// The strings, for `REG_MULTI_SZ`: the list ends at the first empty string or the end of
+    /// the data. `None` for other types, odd lengths or invalid UTF-16.
+    pub fn as_multi_sz(&self) -> Option<Vec<String>> {
+        if self.ty != REG_MULTI_SZ {
+            return None;
+        }
+        let units = utf16le_units(&self.data)?;
+        let mut out = Vec::new();
+        for part in units.split(|&u| u == 0) {
+            if part.is_empty() {
+                break;
+            }
+            out.push(String::from_utf16(part).ok()?);
+        }
+        Some(out)
+    }
+}
+
+/// The operations available inside one registry transaction.
+///
+/// Key names compare case-insensitively (ASCII and Unicode simple case folding, as the Windows
+/// registry does) and keep the case they were created with. A missing key gives
+/// `ERROR_FILE_NOT_FOUND` (2), as the Windows registry does.
+pub trait RegistryTx {
+    /// True if the key exists.
+    fn key_exists(&mut self, path: &str) -> Result<bool>;
+    /// Creates the key and any missing ancestors; true if the key itself was created, false if
+    /// it existed.
+    fn create_key(&mut self, path: &str) -> Result<bool>;
+    /// Deletes the key with all its subkeys and values; false if it did not exist.
+    fn delete_key_tree(&mut self, path: &str) -> Result<bool>;
+    /// Names of the direct subkeys, in creation order (as stored). `ERROR_FILE_NOT_FOUND` if
+    /// the key is missing.
+    fn subkeys(&mut self, path: &str) -> Result<Vec<String>>;
+    /// A value of a key; `Ok(None)` if the key exists without that value,
+    /// `ERROR_FILE_NOT_FOUND` if the key is missing.
+    fn get_value(&mut self, path: &str, name: &str) -> Result<Option<RegValue>>;
+    /// Sets (creates or replaces) a value; the key must exist (`ERROR_FILE_NOT_FOUND`).
+    /// The empty name is the key's default value.
+    fn set_value(&mut self, path: &str, name: &str, value: &RegValue) -> Result<()>;
+    /// Deletes a value; false if it did not exist. `ERROR_FILE_NOT_FOUND` if the key is missing.
+    fn delete_value(&mut self, path: &str, name: &str) -> Result<bool>;
+    /// All values of a key, in creation order. `ERROR_FILE_NOT_FOUND` if the key is missing.
+    fn values(&mut self, path: &str) -> Result<Vec<(String, RegValue)>>;
+}
+
+/// Read-only or read-write transaction.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TxMode {
+    /// A consistent snapshot; writes inside it fail with `ERROR_ACCESS_DENIED`.
+    Read,
+    /// Exclusive writer (SQLite `BEGIN IMMEDIATE`).
+    Write,
+}
+
+/// A registry-shaped store.
+pub trait Registry: Send + Sync + 'static {
+    /// Runs `f` in one transaction: committed if it returns `Ok`, rolled back if it returns
+    /// `Err` (and the error is returned).
+    fn transact<T>(
+        &self,
+        mode: TxMode,
+        f: &mut dyn FnMut(&mut dyn RegistryTx) -> Result<T>,
+    ) -> Result<T>;
+
+    /// A number that changes whenever anything in the store may have changed, by this process
+    /// or any other. Callers use it to keep caches; it need not be monotonic.
+    fn generation(&self) -> Result<u64>;
+}
+
+/// Splits `a\b\c` into (`a\b`, `c`); the parent of a top-level key is `""`.
+pub fn split_parent(path: &str) -> (&str, &str) {
+    match path.rfind('\\') {
+        Some(i) => (&path[..i], &path[i + 1..]),
+        None => ("", path),
+    }
+}
+
+/// Checks a key path: non-empty components of at most 255 characters, no empty component, no
+/// NUL. `ERROR_INVALID_PARAMETER` otherwise.
+pub fn check_path(path: &str) -> Result<()> {
+    if path.is_empty() {
+        return Err(Error::invalid_parameter("empty registry path"));
+    }
+    for part in path.split('\\') {
+        if part.is_empty() || part.chars().count() > 255 || part.contains('\0') {
+            return Err(Error::new(
+                WinError::ERROR_INVALID_PARAMETER,
+                format!("invalid registry key name in path {path:?}"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Case-insensitive comparison of registry names (Unicode simple case folding to upper case,
+/// the way the Windows registry compares).
+pub fn names_equal(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.eq_ignore_ascii_case(b) || fold(a) == fold(b)
+}
+
+/// The folded form used for case-insensitive registry name comparison and indexing.
+pub fn fold(s: &str) -> String {
+    if s.is_ascii() {
+        s.to_ascii_uppercase()
+    } else {
+        s.chars().flat_map(char::to_uppercase).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn string_values_are_utf16le_with_terminator() {
+        let v = RegValue::sz("Ip");
+        assert_eq!(v.data, vec![b'I', 0, b'p', 0, 0, 0]);
+        assert_eq!(v.as_string().as_deref(), Some("Ip"));
+    }
+
+    #[test]
+    fn multi_sz_round_trips_and_ends_with_double_nul() {
+        let v = RegValue::multi_sz(&["2 09:00-12:00", "4 13:00-17:30"]);
+        assert!(v.data.ends_with(&[0, 0, 0, 0]));
+        assert_eq!(v.as_multi_sz().unwrap(), vec!["2 09:00-12:00", "4 13:00-17:30"]);
+        assert_eq!(RegValue::multi_sz::<&str>(&[]).as_multi_sz().unwrap(), Vec::<String>::new());
+    }
+
+    #[test]
+    fn dword_requires_exactly_four_bytes() {
+        assert_eq!(RegValue::dword(0x21).as_dword(), Some(0x21));
+        assert_eq!(RegValue { ty: REG_DWORD, data: vec![1, 2, 3] }.as_dword(), None);
+        assert_eq!(RegValue::binary(vec![1, 0, 0, 0]).as_dword(), None);
+    }
+
+    #[test]
+    fn names_compare_case_insensitively_beyond_ascii() {
+        assert!(names_equal("RouterManagers", "ROUTERMANAGERS"));
+        assert!(names_equal("Éthernet-ü", "éTHERNET-Ü"));
+        assert!(!names_equal("Ip", "Ipv6"));
+    }
+
+    #[test]
+    fn paths_are_checked() {
+        assert!(check_path(r"SYSTEM\CurrentControlSet").is_ok());
+        assert!(check_path("").is_err());
+        assert!(check_path(r"a\\b").is_err());
+        assert!(check_path("a\\").is_err());
+        assert_eq!(split_parent(r"a\b\c"), (r"a\b", "c"));
+        assert_eq!(split_parent("a"), ("", "a"));
+    }
+}
