@@ -21,7 +21,7 @@ pub mod registry;
 
 pub use config::{RouterConfig, page_range};
 pub use error::{Error, Result, WinError};
-// pub use mem::MemRegistry; (enabled when mem.rs lands)
+pub use mem::MemRegistry;
 pub use model::*;
 // pub use regconfig::RegistryConfig; (enabled when regconfig.rs lands)
 pub use registry::{RegValue, Registry, RegistryTx, TxMode};

@@ -158,6 +158,22 @@ pub trait RegistryTx {
     fn delete_value(&mut self, path: &str, name: &str) -> Result<bool>;
     /// All values of a key, in creation order. `ERROR_FILE_NOT_FOUND` if the key is missing.
     fn values(&mut self, path: &str) -> Result<Vec<(String, RegValue)>>;
+
+    /// Every direct subkey of `path` with all its values, in the order of [`Self::subkeys`].
+    /// One call instead of one per subkey: stores override it with a single query, because
+    /// enumerating 10,000 interfaces must not cost 10,000 round trips.
+    fn subkeys_with_values(&mut self, path: &str) -> Result<Vec<(String, Vec<(String, RegValue)>)>> {
+        let names = self.subkeys(path)?;
+        let mut out = Vec::with_capacity(names.len());
+        for name in names {
+            let values = self.values(&format!("{path}\\{name}"))?;
+            out.push((name, values));
+        }
+        Ok(out)
+    }
+
+    /// The store's generation as this transaction sees it (see [`Registry::generation`]).
+    fn generation(&mut self) -> Result<u64>;
 }
 
 /// Read-only or read-write transaction.
@@ -179,8 +195,11 @@ pub trait Registry: Send + Sync + 'static {
         f: &mut dyn FnMut(&mut dyn RegistryTx) -> Result<T>,
     ) -> Result<T>;
 
-    /// A number that changes whenever anything in the store may have changed, by this process
-    /// or any other. Callers use it to keep caches; it need not be monotonic.
+    /// The store's generation: a counter that every committed [`TxMode::Write`] transaction
+    /// increments by exactly 1, atomically with its changes, whoever commits it (this process
+    /// or another). Read transactions and rolled-back transactions leave it unchanged. So a
+    /// cache built inside a transaction that saw generation `g` is still exact while the
+    /// generation is `g`, and a writer that saw `g` knows its own commit made it `g + 1`.
     fn generation(&self) -> Result<u64>;
 }
 
