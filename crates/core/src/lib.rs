@@ -23,5 +23,5 @@ pub use config::{RouterConfig, page_range};
 pub use error::{Error, Result, WinError};
 pub use mem::MemRegistry;
 pub use model::*;
-// pub use regconfig::RegistryConfig; (enabled when regconfig.rs lands)
+pub use regconfig::RegistryConfig;
 pub use registry::{RegValue, Registry, RegistryTx, TxMode};

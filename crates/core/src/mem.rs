@@ -15,6 +15,7 @@ use crate::registry::{check_path, fold, names_equal};
 use crate::{Error, RegValue, Registry, RegistryTx, Result, TxMode, WinError};
 
 type KeyId = usize;
+type Values = Vec<(String, RegValue)>;
 const ROOT: KeyId = 0;
 
 #[derive(Debug)]
@@ -25,7 +26,7 @@ struct KeyNode {
     children: BTreeMap<u64, KeyId>,
     /// Folded child name → (sequence number, child).
     child_index: HashMap<String, (u64, KeyId)>,
-    values: Vec<(String, RegValue)>,
+    values: Values,
 }
 
 impl KeyNode {
@@ -187,7 +188,7 @@ impl MemRegistry {
 
     /// Every key with its values, parents before children, siblings in creation order, as full
     /// paths. For tests that compare whole trees (e.g. "a failed call left no trace").
-    pub fn snapshot(&self) -> Vec<(String, Vec<(String, RegValue)>)> {
+    pub fn snapshot(&self) -> Vec<(String, Values)> {
         let state = self.state.read().unwrap_or_else(PoisonError::into_inner);
         let mut out = Vec::new();
         let mut stack: Vec<KeyId> = state.node(ROOT).children.values().rev().copied().collect();
@@ -357,12 +358,12 @@ impl RegistryTx for MemTx<'_> {
         Ok(true)
     }
 
-    fn values(&mut self, path: &str) -> Result<Vec<(String, RegValue)>> {
+    fn values(&mut self, path: &str) -> Result<Values> {
         let state = self.state();
         Ok(state.node(state.find_existing(path)?).values.clone())
     }
 
-    fn subkeys_with_values(&mut self, path: &str) -> Result<Vec<(String, Vec<(String, RegValue)>)>> {
+    fn subkeys_with_values(&mut self, path: &str) -> Result<Vec<(String, Values)>> {
         let state = self.state();
         let id = state.find_existing(path)?;
         Ok(state

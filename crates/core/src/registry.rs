@@ -42,7 +42,7 @@ fn utf16le_bytes(s: &str, out: &mut Vec<u8>) {
 }
 
 fn utf16le_units(data: &[u8]) -> Option<Vec<u16>> {
-    if data.len() % 2 != 0 {
+    if !data.len().is_multiple_of(2) {
         return None;
     }
     Some(data.chunks_exact(2).map(|c| u16::from_le_bytes([c[0], c[1]])).collect())
@@ -162,6 +162,7 @@ pub trait RegistryTx {
     /// Every direct subkey of `path` with all its values, in the order of [`Self::subkeys`].
     /// One call instead of one per subkey: stores override it with a single query, because
     /// enumerating 10,000 interfaces must not cost 10,000 round trips.
+    #[allow(clippy::type_complexity)] // (name, values) pairs; an alias would hide the shape
     fn subkeys_with_values(&mut self, path: &str) -> Result<Vec<(String, Vec<(String, RegValue)>)>> {
         let names = self.subkeys(path)?;
         let mut out = Vec::with_capacity(names.len());
