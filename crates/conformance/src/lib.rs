@@ -159,6 +159,7 @@ macro_rules! for_each_behaviour {
             names::names_demand_dial_interfaces_map_to_themselves,
             // install, backup, restore, refresh
             lifecycle::install_creates_the_default_tree,
+            lifecycle::install_writes_the_windows_default_transports_and_blobs,
             lifecycle::install_resets_a_changed_configuration,
             lifecycle::backup_restore_gives_back_the_backed_up_state,
             lifecycle::backup_after_restore_is_identical,

@@ -165,7 +165,45 @@ pub fn install_creates_the_default_tree(b: &dyn Backend) {
     // Installing again over a fresh configuration changes nothing a client can see.
     let before = snapshot(&*c);
     ok(c.install(&test_links()), "install again");
-    assert_eq!(snapshot(&*c), before);
+    assert_same_state(
+        &snapshot(&*c),
+        &before,
+        "install over a fresh configuration",
+    );
+}
+
+/// Install writes the Windows defaults observed in a real export (registry-layout §2.6): Ip's
+/// global info is sample A byte for byte, Ip and Ipv6 use `%SystemRoot%\System32\iprtrmgr.dll`,
+/// and every installed interface has Ip and Ipv6 interface-transports holding sample C.
+pub fn install_writes_the_windows_default_transports_and_blobs(b: &dyn Backend) {
+    let c = b.connect();
+    let dll = r"%SystemRoot%\System32\iprtrmgr.dll";
+    let ip = ok(
+        c.transport_get_info(&ok(c.transport_get_handle(pid::IP), "Ip")),
+        "Ip info",
+    );
+    assert_eq!(ip.global_info, Some(global_info_a()), "Ip GlobalInfo");
+    assert_eq!(ip.dll_path.as_deref(), Some(dll), "Ip DLLPath");
+    let v6 = ok(
+        c.transport_get_info(&ok(c.transport_get_handle(pid::IPV6), "Ipv6")),
+        "Ipv6 info",
+    );
+    assert_eq!(v6.dll_path.as_deref(), Some(dll), "Ipv6 DLLPath");
+    assert!(v6.global_info.is_some(), "Ipv6 has a GlobalInfo");
+    for e in ok(c.interface_enum(0, ALL), "interface_enum").entries {
+        for p in [pid::IP, pid::IPV6] {
+            let it = ok(
+                c.if_transport_get_handle(&e.id, p),
+                &format!("{:?} transport {p:#x}", e.info.name),
+            );
+            assert_eq!(
+                ok(c.if_transport_get_info(&it), "blob"),
+                Some(interface_info_c()),
+                "{:?} {p:#x}",
+                e.info.name
+            );
+        }
+    }
 }
 
 /// Install resets a changed configuration to exactly the default tree: interfaces, their
@@ -180,16 +218,16 @@ pub fn install_resets_a_changed_configuration(b: &dyn Backend) {
     let later = ok(c.interface_get_handle("Later-1"), "Later-1");
     assert_ne!(snapshot(&*c), fresh);
     ok(c.install(&test_links()), "install");
-    assert_eq!(snapshot(&*c), fresh);
+    assert_same_state(&snapshot(&*c), &fresh, "after install");
     expect_code(
         c.interface_get_info(&later),
         WinError::ERROR_NO_SUCH_INTERFACE,
         "handle from before install",
     );
-    assert_eq!(
-        snapshot(&*b.connect()),
-        fresh,
-        "another connection sees the reset"
+    assert_same_state(
+        &snapshot(&*b.connect()),
+        &fresh,
+        "another connection sees the reset",
     );
 }
 
@@ -205,11 +243,11 @@ pub fn backup_restore_gives_back_the_backed_up_state(b: &dyn Backend) {
     mutate(&*c);
     assert_ne!(snapshot(&*c), saved);
     ok(c.restore(&backup), "restore");
-    assert_eq!(snapshot(&*c), saved);
-    assert_eq!(
-        snapshot(&*b.connect()),
-        saved,
-        "another connection sees the restored state"
+    assert_same_state(&snapshot(&*c), &saved, "after restore");
+    assert_same_state(
+        &snapshot(&*b.connect()),
+        &saved,
+        "another connection sees the restored state",
     );
     expect_code(
         c.interface_get_handle("Later-1"),
@@ -257,7 +295,7 @@ pub fn restore_backup_of_another_configuration(b: &dyn Backend) {
     let populated_backup = ok(c.backup(), "backup of the populated configuration");
     let populated = snapshot(&*c);
     ok(c.restore(&fresh_backup), "restore the fresh backup");
-    assert_eq!(snapshot(&*c), fresh);
+    assert_same_state(&snapshot(&*c), &fresh, "after restoring the fresh backup");
     for name in ["Branch-A", "Home-B", "Tunnel-C"] {
         expect_code(
             c.interface_get_handle(name),
@@ -271,7 +309,11 @@ pub fn restore_backup_of_another_configuration(b: &dyn Backend) {
         "IPX",
     );
     ok(c.restore(&populated_backup), "restore the populated backup");
-    assert_eq!(snapshot(&*c), populated);
+    assert_same_state(
+        &snapshot(&*c),
+        &populated,
+        "after restoring the populated backup",
+    );
 }
 
 /// Restore reads the backup as text: UTF-16LE with a byte-order mark (the `.reg` form of
@@ -316,10 +358,10 @@ fn refused(c: &dyn RouterConfig, what: &str, bad: &[u8], saved: &Snapshot, backu
             "restore of {what}: expected ERROR_INVALID_DATA or ERROR_INVALID_PARAMETER, got {e}"
         ),
     }
-    assert_eq!(
+    assert_same_state(
         &snapshot(c),
         saved,
-        "restore of {what} changed the configuration"
+        &format!("restore of {what} changed the configuration"),
     );
     assert_eq!(
         ok(c.backup(), "backup"),

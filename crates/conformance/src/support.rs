@@ -262,6 +262,128 @@ pub fn snapshot(c: &dyn RouterConfig) -> Snapshot {
     }
 }
 
+/// The parts in which two snapshots differ, one line each (empty when equal).
+pub fn snapshot_diff(got: &Snapshot, want: &Snapshot) -> Vec<String> {
+    let mut out = Vec::new();
+    let names = |s: &Snapshot| {
+        s.interfaces
+            .iter()
+            .map(|i| i.info.name.clone())
+            .collect::<Vec<_>>()
+    };
+    if names(got) != names(want) {
+        out.push(format!(
+            "interfaces: got {:?}, want {:?}",
+            names(got),
+            names(want)
+        ));
+    } else {
+        for (g, w) in got.interfaces.iter().zip(&want.interfaces) {
+            if g.info != w.info {
+                out.push(format!(
+                    "interface {:?}: got {:?}, want {:?}",
+                    w.info.name, g.info, w.info
+                ));
+            }
+            if g.custom != w.custom {
+                out.push(format!(
+                    "interface {:?} custom info: got {:?}, want {:?}",
+                    w.info.name, g.custom, w.custom
+                ));
+            }
+            if g.transports != w.transports {
+                let short = |t: &[(u32, String, Option<Vec<u8>>)]| {
+                    t.iter()
+                        .map(|(p, n, b)| format!("{p:#x} {n:?} {:?}", b.as_ref().map(Vec::len)))
+                        .collect::<Vec<_>>()
+                };
+                out.push(format!(
+                    "interface {:?} transports: got {:?}, want {:?}{}",
+                    w.info.name,
+                    short(&g.transports),
+                    short(&w.transports),
+                    if short(&g.transports) == short(&w.transports) {
+                        " (blob bytes differ)"
+                    } else {
+                        ""
+                    }
+                ));
+            }
+        }
+    }
+    if got.transports != want.transports {
+        for w in &want.transports {
+            match got
+                .transports
+                .iter()
+                .find(|g| g.protocol_id == w.protocol_id)
+            {
+                None => out.push(format!("transport {:#x} missing", w.protocol_id)),
+                Some(g) if g != w => out.push(format!(
+                    "transport {:#x}: got {g:?}, want {w:?}",
+                    w.protocol_id
+                )),
+                Some(_) => {}
+            }
+        }
+        for g in &got.transports {
+            if !want
+                .transports
+                .iter()
+                .any(|w| w.protocol_id == g.protocol_id)
+            {
+                out.push(format!("transport {:#x} unexpected", g.protocol_id));
+            }
+        }
+    }
+    if got.server != want.server {
+        out.push(format!(
+            "server info: got {:?}, want {:?}",
+            got.server, want.server
+        ));
+    }
+    let (g, w) = (&got.server_ex, &want.server_ex);
+    if (g.lan_only_mode, g.up_time, g.total_ports, g.ports_in_use)
+        != (w.lan_only_mode, w.up_time, w.total_ports, w.ports_in_use)
+    {
+        out.push(format!("server info ex header: got {g:?}, want {w:?}"));
+    }
+    let (g, w) = (&g.config, &w.config);
+    if g.ikev2 != w.ikev2 {
+        out.push(format!(
+            "IKEv2 config: got {:?}, want {:?}",
+            g.ikev2, w.ikev2
+        ));
+    }
+    if g.pptp != w.pptp {
+        out.push(format!("PPTP config: got {:?}, want {:?}", g.pptp, w.pptp));
+    }
+    if g.l2tp != w.l2tp {
+        out.push(format!("L2TP config: got {:?}, want {:?}", g.l2tp, w.l2tp));
+    }
+    if g.sstp != w.sstp {
+        out.push(format!("SSTP config: got {:?}, want {:?}", g.sstp, w.sstp));
+    }
+    if g.gre != w.gre {
+        out.push(format!("GRE config: got {:?}, want {:?}", g.gre, w.gre));
+    }
+    if got.names != want.names {
+        out.push(format!("names: got {:?}, want {:?}", got.names, want.names));
+    }
+    out
+}
+
+/// Asserts that two snapshots are equal, listing the parts that differ.
+#[track_caller]
+pub fn assert_same_state(got: &Snapshot, want: &Snapshot, what: &str) {
+    let diff = snapshot_diff(got, want);
+    assert!(
+        diff.is_empty() && got == want,
+        "{what}: the configuration differs:\n  {}",
+        diff.join("\n  ")
+    );
+}
+
 /// A connection to the backend (shorthand).
 pub fn connect(b: &dyn Backend) -> Box<dyn RouterConfig> {
     b.connect()
