@@ -19,16 +19,19 @@ pub const ROUTER_MANAGERS: &str = r"SYSTEM\CurrentControlSet\Services\RemoteAcce
 /// Server-wide parameters (`RouterType`, `ServerFlags`, ...).
 pub const PARAMETERS: &str = r"SYSTEM\CurrentControlSet\Services\RemoteAccess\Parameters";
 /// IKEv2 tunnel parameters of the server (`MPR_SERVER_EX.ConfigParams.IkeConfigParams`).
-pub const PARAMETERS_IKEV2: &str = r"SYSTEM\CurrentControlSet\Services\RemoteAccess\Parameters\IKEV2";
+pub const PARAMETERS_IKEV2: &str =
+    r"SYSTEM\CurrentControlSet\Services\RemoteAccess\Parameters\IKEV2";
 /// L2TP tunnel parameters of the server (project choice: Windows' location is not public).
 pub const PARAMETERS_L2TP: &str = r"SYSTEM\CurrentControlSet\Services\RemoteAccess\Parameters\L2TP";
 /// SSTP service parameters (`UseHttps`, certificate hash), where Windows keeps them.
 pub const SSTP_PARAMETERS: &str = r"SYSTEM\CurrentControlSet\Services\SstpSvc\Parameters";
 /// The network-connection class: `<NETWORK_CLASS>\{GUID}\Connection` value `Name` is the
 /// friendly name of the adapter `{GUID}`.
-pub const NETWORK_CLASS: &str = r"SYSTEM\CurrentControlSet\Control\Network\{4D36E972-E325-11CE-BFC1-08002BE10318}";
+pub const NETWORK_CLASS: &str =
+    r"SYSTEM\CurrentControlSet\Control\Network\{4D36E972-E325-11CE-BFC1-08002BE10318}";
 /// The network-adapter device class: the WAN miniport port pools are its `NNNN` subkeys.
-pub const PORTS_CLASS: &str = r"SYSTEM\CurrentControlSet\Control\Class\{4D36E972-E325-11CE-BFC1-08002BE10318}";
+pub const PORTS_CLASS: &str =
+    r"SYSTEM\CurrentControlSet\Control\Class\{4D36E972-E325-11CE-BFC1-08002BE10318}";
 
 /// The subtrees a backup contains (and a restore replaces), in backup order.
 pub const BACKUP_ROOTS: [&str; 4] = [REMOTE_ACCESS, NETWORK_CLASS, PORTS_CLASS, SSTP_PARAMETERS];
@@ -261,18 +264,33 @@ pub const DEFAULT_IPV6_GLOBAL_INFO: [u8; 120] = global_info_blob(0xFFFF_000F);
 
 const fn global_info_blob(global_type: u32) -> [u8; 120] {
     let words: [u32; 27] = [
-        1, 120, 2, // Version, Size, TocEntriesCount
-        global_type, 8, 1, 0x30, // GLOBAL_INFO toc entry
-        0xFFFF_0006, 52, 1, 0x38, // PRIORITY_INFO toc entry
+        1,
+        120,
+        2, // Version, Size, TocEntriesCount
+        global_type,
+        8,
+        1,
+        0x30, // GLOBAL_INFO toc entry
+        0xFFFF_0006,
+        52,
+        1,
+        0x38, // PRIORITY_INFO toc entry
         0,    // pad to 0x30
-        0, 1, // bFilteringOn 0, dwLoggingLevel 1
-        6,    // dwNumProtocols
-        2, 1, // LOCAL
-        10006, 3, // NT_STATIC
-        10007, 5, // NT_STATIC_NON_DOD
-        10002, 7, // NT_AUTOSTATIC
-        3, 10, // NETMGMT
-        8, 120, // RIP
+        0,
+        1, // bFilteringOn 0, dwLoggingLevel 1
+        6, // dwNumProtocols
+        2,
+        1, // LOCAL
+        10006,
+        3, // NT_STATIC
+        10007,
+        5, // NT_STATIC_NON_DOD
+        10002,
+        7, // NT_AUTOSTATIC
+        3,
+        10, // NETMGMT
+        8,
+        120, // RIP
     ];
     let mut out = [0u8; 120];
     let mut i = 0;
@@ -291,13 +309,28 @@ const fn global_info_blob(global_type: u32) -> [u8; 120] {
 /// empty `IP_ROUTE_INFO` (72-byte items), admin status UP, router discovery 600/450/1800 off.
 pub const DEFAULT_INTERFACE_INFO: [u8; 104] = {
     let words: [u32; 22] = [
-        1, 104, 3, // Version, Size, TocEntriesCount
-        0xFFFF_0005, 72, 0, 0x40, // IP_ROUTE_INFO, empty
-        0xFFFF_0004, 4, 1, 0x40, // IP_INTERFACE_STATUS_INFO
-        0xFFFF_0007, 16, 1, 0x48, // IP_ROUTER_DISC_INFO
+        1,
+        104,
+        3, // Version, Size, TocEntriesCount
+        0xFFFF_0005,
+        72,
+        0,
+        0x40, // IP_ROUTE_INFO, empty
+        0xFFFF_0004,
+        4,
+        1,
+        0x40, // IP_INTERFACE_STATUS_INFO
+        0xFFFF_0007,
+        16,
+        1,
+        0x48, // IP_ROUTER_DISC_INFO
         0,    // pad to 0x40
-        1, 0, // dwAdminStatus UP, pad
-        0x01C2_0258, 0x0000_0708, 0, 0, // RTR_DISC_INFO: max 600, min 450, life 1800, pad, bAdvertise 0, pref 0
+        1,
+        0, // dwAdminStatus UP, pad
+        0x01C2_0258,
+        0x0000_0708,
+        0,
+        0, // RTR_DISC_INFO: max 600, min 450, life 1800, pad, bAdvertise 0, pref 0
     ];
     let mut out = [0u8; 104];
     let mut i = 0;
@@ -352,7 +385,11 @@ pub fn interface_key(key: u32) -> String {
 /// not `017`, `+1` or `x`), so two subkey names can never denote the same number.
 pub fn parse_interface_key(name: &str) -> Option<u32> {
     let b = name.as_bytes();
-    if b.is_empty() || b.len() > 10 || !b.iter().all(u8::is_ascii_digit) || (b.len() > 1 && b[0] == b'0') {
+    if b.is_empty()
+        || b.len() > 10
+        || !b.iter().all(u8::is_ascii_digit)
+        || (b.len() > 1 && b[0] == b'0')
+    {
         return None;
     }
     name.parse().ok()
@@ -375,13 +412,15 @@ mod tests {
 
     fn hex(s: &str) -> Vec<u8> {
         let s: String = s.split_whitespace().collect();
-        (0..s.len()).step_by(2).map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap()).collect()
+        (0..s.len())
+            .step_by(2)
+            .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
+            .collect()
     }
 
     #[test]
     fn ip_global_info_equals_the_published_dump() {
-        let expected = hex(
-            "01000000 78000000 02000000
+        let expected = hex("01000000 78000000 02000000
              0300ffff 08000000 01000000 30000000
              0600ffff 34000000 01000000 38000000
              00000000
@@ -389,8 +428,7 @@ mod tests {
              06000000
              02000000 01000000 16270000 03000000 17270000 05000000
              12270000 07000000 03000000 0a000000 08000000 78000000
-             000000000000000000000000",
-        );
+             000000000000000000000000");
         assert_eq!(DEFAULT_IP_GLOBAL_INFO.to_vec(), expected);
         assert_eq!(&DEFAULT_IPV6_GLOBAL_INFO[12..16], &[0x0f, 0x00, 0xff, 0xff]);
         assert_eq!(DEFAULT_IPV6_GLOBAL_INFO[16..], DEFAULT_IP_GLOBAL_INFO[16..]);
@@ -398,16 +436,14 @@ mod tests {
 
     #[test]
     fn default_interface_info_equals_the_published_dump() {
-        let expected = hex(
-            "01000000 68000000 03000000
+        let expected = hex("01000000 68000000 03000000
              0500ffff 48000000 00000000 40000000
              0400ffff 04000000 01000000 40000000
              0700ffff 10000000 01000000 48000000
              00000000
              01000000 00000000
              5802 c201 0807 0000 00000000 00000000
-             00000000000000000000000000000000",
-        );
+             00000000000000000000000000000000");
         assert_eq!(DEFAULT_INTERFACE_INFO.to_vec(), expected);
     }
 
@@ -438,7 +474,16 @@ mod tests {
         assert_eq!(parse_interface_key("0"), Some(0));
         assert_eq!(parse_interface_key("13"), Some(13));
         assert_eq!(parse_interface_key("4294967295"), Some(u32::MAX));
-        for bad in ["", "01", "+1", "-1", "1a", "4294967296", "IKEv2CustomPolicy", "１"] {
+        for bad in [
+            "",
+            "01",
+            "+1",
+            "-1",
+            "1a",
+            "4294967296",
+            "IKEv2CustomPolicy",
+            "１",
+        ] {
             assert_eq!(parse_interface_key(bad), None, "{bad:?}");
         }
     }
@@ -456,7 +501,10 @@ mod tests {
         for a in BACKUP_ROOTS {
             for b in BACKUP_ROOTS {
                 if a != b {
-                    assert!(!a.to_ascii_uppercase().starts_with(&format!("{}\\", b.to_ascii_uppercase())));
+                    assert!(
+                        !a.to_ascii_uppercase()
+                            .starts_with(&format!("{}\\", b.to_ascii_uppercase()))
+                    );
                 }
             }
         }

@@ -31,7 +31,13 @@ struct KeyNode {
 
 impl KeyNode {
     fn new(name: String, parent: KeyId) -> Self {
-        KeyNode { name, parent, children: BTreeMap::new(), child_index: HashMap::new(), values: Vec::new() }
+        KeyNode {
+            name,
+            parent,
+            children: BTreeMap::new(),
+            child_index: HashMap::new(),
+            values: Vec::new(),
+        }
     }
 
     fn value_index(&self, name: &str) -> Option<usize> {
@@ -49,16 +55,40 @@ struct State {
 
 /// One step of a write transaction, with what is needed to take it back.
 enum Undo {
-    KeyCreated { id: KeyId },
-    KeyDetached { id: KeyId, parent: KeyId, seq: u64, folded: String },
-    ValueAdded { key: KeyId, index: usize },
-    ValueReplaced { key: KeyId, index: usize, old: RegValue },
-    ValueDeleted { key: KeyId, index: usize, name: String, value: RegValue },
+    KeyCreated {
+        id: KeyId,
+    },
+    KeyDetached {
+        id: KeyId,
+        parent: KeyId,
+        seq: u64,
+        folded: String,
+    },
+    ValueAdded {
+        key: KeyId,
+        index: usize,
+    },
+    ValueReplaced {
+        key: KeyId,
+        index: usize,
+        old: RegValue,
+    },
+    ValueDeleted {
+        key: KeyId,
+        index: usize,
+        name: String,
+        value: RegValue,
+    },
 }
 
 impl State {
     fn new() -> Self {
-        State { nodes: vec![Some(KeyNode::new(String::new(), ROOT))], free: Vec::new(), next_seq: 0, generation: 0 }
+        State {
+            nodes: vec![Some(KeyNode::new(String::new(), ROOT))],
+            free: Vec::new(),
+            next_seq: 0,
+            generation: 0,
+        }
     }
 
     fn node(&self, id: KeyId) -> &KeyNode {
@@ -79,8 +109,12 @@ impl State {
 
     fn find_existing(&self, path: &str) -> Result<KeyId> {
         check_path(path)?;
-        self.find(path)
-            .ok_or_else(|| Error::new(WinError::ERROR_FILE_NOT_FOUND, format!("registry key {path:?} does not exist")))
+        self.find(path).ok_or_else(|| {
+            Error::new(
+                WinError::ERROR_FILE_NOT_FOUND,
+                format!("registry key {path:?} does not exist"),
+            )
+        })
     }
 
     fn alloc(&mut self, node: KeyNode) -> KeyId {
@@ -131,14 +165,22 @@ impl State {
                     self.detach(id);
                     self.free_subtree(id);
                 }
-                Undo::KeyDetached { id, parent, seq, folded } => self.attach(parent, id, seq, folded),
+                Undo::KeyDetached {
+                    id,
+                    parent,
+                    seq,
+                    folded,
+                } => self.attach(parent, id, seq, folded),
                 Undo::ValueAdded { key, index } => {
                     self.node_mut(key).values.remove(index);
                 }
                 Undo::ValueReplaced { key, index, old } => self.node_mut(key).values[index].1 = old,
-                Undo::ValueDeleted { key, index, name, value } => {
-                    self.node_mut(key).values.insert(index, (name, value))
-                }
+                Undo::ValueDeleted {
+                    key,
+                    index,
+                    name,
+                    value,
+                } => self.node_mut(key).values.insert(index, (name, value)),
             }
         }
     }
@@ -183,7 +225,9 @@ impl Default for MemRegistry {
 impl MemRegistry {
     /// An empty registry at generation 0.
     pub fn new() -> Self {
-        MemRegistry { state: RwLock::new(State::new()) }
+        MemRegistry {
+            state: RwLock::new(State::new()),
+        }
     }
 
     /// Every key with its values, parents before children, siblings in creation order, as full
@@ -202,18 +246,28 @@ impl MemRegistry {
 }
 
 impl Registry for MemRegistry {
-    fn transact<T>(&self, mode: TxMode, f: &mut dyn FnMut(&mut dyn RegistryTx) -> Result<T>) -> Result<T> {
+    fn transact<T>(
+        &self,
+        mode: TxMode,
+        f: &mut dyn FnMut(&mut dyn RegistryTx) -> Result<T>,
+    ) -> Result<T> {
         match mode {
             TxMode::Read => {
                 let guard = self.state.read().unwrap_or_else(PoisonError::into_inner);
-                let mut tx = MemTx { state: TxState::Read(&guard), undo: None };
+                let mut tx = MemTx {
+                    state: TxState::Read(&guard),
+                    undo: None,
+                };
                 f(&mut tx)
             }
             TxMode::Write => {
                 let mut guard = self.state.write().unwrap_or_else(PoisonError::into_inner);
                 let mut undo = Vec::new();
                 let outcome = catch_unwind(AssertUnwindSafe(|| {
-                    let mut tx = MemTx { state: TxState::Write(&mut guard), undo: Some(&mut undo) };
+                    let mut tx = MemTx {
+                        state: TxState::Write(&mut guard),
+                        undo: Some(&mut undo),
+                    };
                     f(&mut tx)
                 }));
                 match outcome {
@@ -237,12 +291,20 @@ impl Registry for MemRegistry {
     }
 
     fn generation(&self) -> Result<u64> {
-        Ok(self.state.read().unwrap_or_else(PoisonError::into_inner).generation)
+        Ok(self
+            .state
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .generation)
     }
 }
 
 impl<R: Registry> Registry for Arc<R> {
-    fn transact<T>(&self, mode: TxMode, f: &mut dyn FnMut(&mut dyn RegistryTx) -> Result<T>) -> Result<T> {
+    fn transact<T>(
+        &self,
+        mode: TxMode,
+        f: &mut dyn FnMut(&mut dyn RegistryTx) -> Result<T>,
+    ) -> Result<T> {
         (**self).transact(mode, f)
     }
 
@@ -272,7 +334,10 @@ impl MemTx<'_> {
     fn write(&mut self) -> Result<(&mut State, &mut Vec<Undo>)> {
         match (&mut self.state, &mut self.undo) {
             (TxState::Write(s), Some(undo)) => Ok((s, undo)),
-            _ => Err(Error::new(WinError::ERROR_ACCESS_DENIED, "write in a read-only registry transaction")),
+            _ => Err(Error::new(
+                WinError::ERROR_ACCESS_DENIED,
+                "write in a read-only registry transaction",
+            )),
         }
     }
 }
@@ -310,16 +375,28 @@ impl RegistryTx for MemTx<'_> {
     fn delete_key_tree(&mut self, path: &str) -> Result<bool> {
         check_path(path)?;
         let (state, undo) = self.write()?;
-        let Some(id) = state.find(path) else { return Ok(false) };
+        let Some(id) = state.find(path) else {
+            return Ok(false);
+        };
         let (parent, seq, folded) = state.detach(id);
-        undo.push(Undo::KeyDetached { id, parent, seq, folded });
+        undo.push(Undo::KeyDetached {
+            id,
+            parent,
+            seq,
+            folded,
+        });
         Ok(true)
     }
 
     fn subkeys(&mut self, path: &str) -> Result<Vec<String>> {
         let state = self.state();
         let id = state.find_existing(path)?;
-        Ok(state.node(id).children.values().map(|&c| state.node(c).name.clone()).collect())
+        Ok(state
+            .node(id)
+            .children
+            .values()
+            .map(|&c| state.node(c).name.clone())
+            .collect())
     }
 
     fn get_value(&mut self, path: &str, name: &str) -> Result<Option<RegValue>> {
@@ -330,7 +407,9 @@ impl RegistryTx for MemTx<'_> {
 
     fn set_value(&mut self, path: &str, name: &str, value: &RegValue) -> Result<()> {
         if name.contains('\0') {
-            return Err(Error::invalid_parameter(format!("registry value name {name:?} contains NUL")));
+            return Err(Error::invalid_parameter(format!(
+                "registry value name {name:?} contains NUL"
+            )));
         }
         let (state, undo) = self.write()?;
         let key = state.find_existing(path)?;
@@ -342,7 +421,10 @@ impl RegistryTx for MemTx<'_> {
             }
             None => {
                 node.values.push((name.to_owned(), value.clone()));
-                undo.push(Undo::ValueAdded { key, index: node.values.len() - 1 });
+                undo.push(Undo::ValueAdded {
+                    key,
+                    index: node.values.len() - 1,
+                });
             }
         }
         Ok(())
@@ -352,9 +434,16 @@ impl RegistryTx for MemTx<'_> {
         let (state, undo) = self.write()?;
         let key = state.find_existing(path)?;
         let node = state.node_mut(key);
-        let Some(index) = node.value_index(name) else { return Ok(false) };
+        let Some(index) = node.value_index(name) else {
+            return Ok(false);
+        };
         let (name, value) = node.values.remove(index);
-        undo.push(Undo::ValueDeleted { key, index, name, value });
+        undo.push(Undo::ValueDeleted {
+            key,
+            index,
+            name,
+            value,
+        });
         Ok(true)
     }
 
@@ -407,7 +496,10 @@ mod tests {
         .unwrap();
         read(&r, |tx| {
             assert_eq!(tx.subkeys("SYSTEM")?, vec!["RemoteAccess"]);
-            assert_eq!(tx.values(r"SYSTEM\REMOTEACCESS")?, vec![("Stamp".to_owned(), RegValue::dword(7))]);
+            assert_eq!(
+                tx.values(r"SYSTEM\REMOTEACCESS")?,
+                vec![("Stamp".to_owned(), RegValue::dword(7))]
+            );
             assert!(tx.key_exists(r"System\RemoteAccess\INTERFACES")?);
             Ok(())
         })
@@ -426,7 +518,10 @@ mod tests {
             Ok(())
         })
         .unwrap();
-        assert_eq!(read(&r, |tx| tx.subkeys("R")).unwrap(), vec!["b", "a", "2", "c", "10"]);
+        assert_eq!(
+            read(&r, |tx| tx.subkeys("R")).unwrap(),
+            vec!["b", "a", "2", "c", "10"]
+        );
     }
 
     #[test]
@@ -434,11 +529,23 @@ mod tests {
         let r = MemRegistry::new();
         write(&r, |tx| tx.create_key("A").map(|_| ())).unwrap();
         read(&r, |tx| {
-            assert_eq!(tx.subkeys("B").unwrap_err().code, WinError::ERROR_FILE_NOT_FOUND);
-            assert_eq!(tx.values(r"A\B").unwrap_err().code, WinError::ERROR_FILE_NOT_FOUND);
-            assert_eq!(tx.get_value("B", "x").unwrap_err().code, WinError::ERROR_FILE_NOT_FOUND);
+            assert_eq!(
+                tx.subkeys("B").unwrap_err().code,
+                WinError::ERROR_FILE_NOT_FOUND
+            );
+            assert_eq!(
+                tx.values(r"A\B").unwrap_err().code,
+                WinError::ERROR_FILE_NOT_FOUND
+            );
+            assert_eq!(
+                tx.get_value("B", "x").unwrap_err().code,
+                WinError::ERROR_FILE_NOT_FOUND
+            );
             assert_eq!(tx.get_value("A", "x")?, None);
-            assert_eq!(tx.key_exists(r"A\\B").unwrap_err().code, WinError::ERROR_INVALID_PARAMETER);
+            assert_eq!(
+                tx.key_exists(r"A\\B").unwrap_err().code,
+                WinError::ERROR_INVALID_PARAMETER
+            );
             Ok(())
         })
         .unwrap();
@@ -487,7 +594,10 @@ mod tests {
         assert_eq!(r.generation().unwrap(), g);
         // The restored tree is fully usable: original order and lookups intact.
         assert_eq!(read(&r, |tx| tx.subkeys("A")).unwrap(), vec!["B", "D"]);
-        assert_eq!(read(&r, |tx| tx.get_value(r"a\b", "V2")).unwrap(), Some(RegValue::sz("two")));
+        assert_eq!(
+            read(&r, |tx| tx.get_value(r"a\b", "V2")).unwrap(),
+            Some(RegValue::sz("two"))
+        );
     }
 
     #[test]
@@ -574,7 +684,13 @@ mod tests {
         })
         .unwrap();
         let vals = read(&r, |tx| tx.values("K")).unwrap();
-        assert_eq!(vals, vec![("b".to_owned(), RegValue::dword(3)), (String::new(), RegValue::sz("default"))]);
+        assert_eq!(
+            vals,
+            vec![
+                ("b".to_owned(), RegValue::dword(3)),
+                (String::new(), RegValue::sz("default"))
+            ]
+        );
     }
 
     #[test]
@@ -607,8 +723,12 @@ mod tests {
     fn arc_shares_one_registry() {
         let r = Arc::new(MemRegistry::new());
         let r2 = Arc::clone(&r);
-        r.transact(TxMode::Write, &mut |tx| tx.create_key("Shared").map(|_| ())).unwrap();
-        assert!(r2.transact(TxMode::Read, &mut |tx| tx.key_exists("shared")).unwrap());
+        r.transact(TxMode::Write, &mut |tx| tx.create_key("Shared").map(|_| ()))
+            .unwrap();
+        assert!(
+            r2.transact(TxMode::Read, &mut |tx| tx.key_exists("shared"))
+                .unwrap()
+        );
         assert_eq!(r2.generation().unwrap(), 1);
     }
 
@@ -620,8 +740,10 @@ mod tests {
                 let r = Arc::clone(&r);
                 std::thread::spawn(move || {
                     for i in 0..25 {
-                        r.transact(TxMode::Write, &mut |tx| tx.create_key(&format!(r"T\{t}-{i}")).map(|_| ()))
-                            .unwrap();
+                        r.transact(TxMode::Write, &mut |tx| {
+                            tx.create_key(&format!(r"T\{t}-{i}")).map(|_| ())
+                        })
+                        .unwrap();
                     }
                 })
             })
@@ -630,6 +752,11 @@ mod tests {
             t.join().unwrap();
         }
         assert_eq!(r.generation().unwrap(), 100);
-        assert_eq!(r.transact(TxMode::Read, &mut |tx| tx.subkeys("T")).unwrap().len(), 100);
+        assert_eq!(
+            r.transact(TxMode::Read, &mut |tx| tx.subkeys("T"))
+                .unwrap()
+                .len(),
+            100
+        );
     }
 }

@@ -21,7 +21,9 @@ use crate::model::limits::{MAX_INTERFACE_NAME_LEN, MAX_TRANSPORT_NAME_LEN};
 use crate::model::*;
 use crate::regfile::{self, RegKey};
 use crate::registry::{REG_BINARY, REG_MULTI_SZ, REG_SZ, fold, names_equal};
-use crate::{Error, RegValue, Registry, RegistryTx, Result, RouterConfig, TxMode, WinError, bail, page_range};
+use crate::{
+    Error, RegValue, Registry, RegistryTx, Result, RouterConfig, TxMode, WinError, bail, page_range,
+};
 
 type Values = Vec<(String, RegValue)>;
 
@@ -67,17 +69,25 @@ impl NameIndex {
         let mut by_name: HashMap<String, (u32, String)> = HashMap::new();
         let mut keys = BTreeSet::new();
         for (sub, values) in subkeys_with_values_or_empty(tx, l::INTERFACES)? {
-            let Some(key) = l::parse_interface_key(&sub) else { continue };
+            let Some(key) = l::parse_interface_key(&sub) else {
+                continue;
+            };
             keys.insert(key);
             if let Some(iface) = parse_interface(&values) {
                 // Two keys with one name can only come from outside edits: the lowest key wins.
-                let slot = by_name.entry(fold(&iface.name)).or_insert((key, iface.name.clone()));
+                let slot = by_name
+                    .entry(fold(&iface.name))
+                    .or_insert((key, iface.name.clone()));
                 if key < slot.0 {
                     *slot = (key, iface.name);
                 }
             }
         }
-        Ok(NameIndex { generation, by_name, keys })
+        Ok(NameIndex {
+            generation,
+            by_name,
+            keys,
+        })
     }
 
     fn next_key(&self) -> Result<u32> {
@@ -90,7 +100,12 @@ impl NameIndex {
                     .zip(self.keys.iter())
                     .find(|(want, have)| want != *have)
                     .map(|(k, _)| k)
-                    .ok_or_else(|| Error::new(WinError::ERROR_NOT_ENOUGH_MEMORY, "no free interface number")),
+                    .ok_or_else(|| {
+                        Error::new(
+                            WinError::ERROR_NOT_ENOUGH_MEMORY,
+                            "no free interface number",
+                        )
+                    }),
             },
         }
     }
@@ -100,7 +115,10 @@ impl<R: Registry> RegistryConfig<R> {
     /// A configuration over `registry` (which should hold, or will receive through
     /// [`RouterConfig::install`], the `RemoteAccess` tree).
     pub fn new(registry: R) -> Self {
-        RegistryConfig { registry, index: Mutex::new(None) }
+        RegistryConfig {
+            registry,
+            index: Mutex::new(None),
+        }
     }
 
     /// The underlying registry.
@@ -114,15 +132,20 @@ impl<R: Registry> RegistryConfig<R> {
 
     /// One write transaction; afterwards the cached index is advanced to the new generation
     /// with `f`'s change, if it described the generation the transaction started from.
-    fn write<T>(&self, mut f: impl FnMut(&mut dyn RegistryTx) -> Result<(T, IndexChange)>) -> Result<T> {
+    fn write<T>(
+        &self,
+        mut f: impl FnMut(&mut dyn RegistryTx) -> Result<(T, IndexChange)>,
+    ) -> Result<T> {
         let mut seen = None;
         let mut change = IndexChange::Rebuild;
-        let value = self.registry.transact(TxMode::Write, &mut |tx: &mut dyn RegistryTx| {
-            seen = Some(tx.generation()?);
-            let (value, c) = f(tx)?;
-            change = c;
-            Ok(value)
-        })?;
+        let value = self
+            .registry
+            .transact(TxMode::Write, &mut |tx: &mut dyn RegistryTx| {
+                seen = Some(tx.generation()?);
+                let (value, c) = f(tx)?;
+                change = c;
+                Ok(value)
+            })?;
         if let Some(seen) = seen {
             self.advance_index(seen, change);
         }
@@ -163,11 +186,18 @@ impl<R: Registry> RegistryConfig<R> {
         }
         match guard.as_ref() {
             Some(index) => Ok(f(index)),
-            None => Err(Error::new(WinError::ERROR_INTERNAL_ERROR, "interface index missing")),
+            None => Err(Error::new(
+                WinError::ERROR_INTERNAL_ERROR,
+                "interface index missing",
+            )),
         }
     }
 
-    fn lookup_interface(&self, tx: &mut dyn RegistryTx, name: &str) -> Result<Option<(u32, String)>> {
+    fn lookup_interface(
+        &self,
+        tx: &mut dyn RegistryTx,
+        name: &str,
+    ) -> Result<Option<(u32, String)>> {
         let folded = fold(name);
         self.with_index(tx, |i| i.by_name.get(&folded).cloned())
     }
@@ -176,7 +206,10 @@ impl<R: Registry> RegistryConfig<R> {
 // ---- value helpers ---------------------------------------------------------------------------
 
 fn val<'a>(values: &'a [(String, RegValue)], name: &str) -> Option<&'a RegValue> {
-    values.iter().find(|(n, _)| names_equal(n, name)).map(|(_, v)| v)
+    values
+        .iter()
+        .find(|(n, _)| names_equal(n, name))
+        .map(|(_, v)| v)
 }
 
 fn dword(values: &[(String, RegValue)], name: &str) -> Option<u32> {
@@ -195,7 +228,10 @@ fn is_not_found(e: &Error) -> bool {
     e.code == WinError::ERROR_FILE_NOT_FOUND
 }
 
-fn subkeys_with_values_or_empty(tx: &mut dyn RegistryTx, path: &str) -> Result<Vec<(String, Values)>> {
+fn subkeys_with_values_or_empty(
+    tx: &mut dyn RegistryTx,
+    path: &str,
+) -> Result<Vec<(String, Values)>> {
     match tx.subkeys_with_values(path) {
         Err(e) if is_not_found(&e) => Ok(Vec::new()),
         other => other,
@@ -219,7 +255,12 @@ fn set_bool(tx: &mut dyn RegistryTx, path: &str, name: &str, v: bool) -> Result<
 }
 
 /// Sets a REG_BINARY value, or deletes it when `data` is empty (absent reads back as empty).
-fn set_binary_or_delete(tx: &mut dyn RegistryTx, path: &str, name: &str, data: &[u8]) -> Result<()> {
+fn set_binary_or_delete(
+    tx: &mut dyn RegistryTx,
+    path: &str,
+    name: &str,
+    data: &[u8],
+) -> Result<()> {
     if data.is_empty() {
         tx.delete_value(path, name).map(|_| ())
     } else {
@@ -229,11 +270,18 @@ fn set_binary_or_delete(tx: &mut dyn RegistryTx, path: &str, name: &str, data: &
 
 /// A `DLLPath` value: REG_EXPAND_SZ when it refers to environment variables, as Windows writes it.
 fn dll_path_value(path: &str) -> RegValue {
-    if path.contains('%') { RegValue::expand_sz(path) } else { RegValue::sz(path) }
+    if path.contains('%') {
+        RegValue::expand_sz(path)
+    } else {
+        RegValue::sz(path)
+    }
 }
 
 fn stored_data_error(e: Error, what: &str) -> Error {
-    Error::new(WinError::ERROR_INVALID_DATA, format!("stored {what} is malformed: {}", e.detail))
+    Error::new(
+        WinError::ERROR_INVALID_DATA,
+        format!("stored {what} is malformed: {}", e.detail),
+    )
 }
 
 // ---- argument checks -------------------------------------------------------------------------
@@ -241,7 +289,10 @@ fn stored_data_error(e: Error, what: &str) -> Error {
 fn check_interface_name(name: &str) -> Result<()> {
     let units = name.encode_utf16().count();
     if units == 0 {
-        bail!(WinError::ERROR_INVALID_PARAMETER, "the interface name is empty");
+        bail!(
+            WinError::ERROR_INVALID_PARAMETER,
+            "the interface name is empty"
+        );
     }
     if units > MAX_INTERFACE_NAME_LEN {
         bail!(
@@ -250,25 +301,32 @@ fn check_interface_name(name: &str) -> Result<()> {
         );
     }
     if name.contains('\0') {
-        bail!(WinError::ERROR_INVALID_PARAMETER, "the interface name contains a NUL character");
+        bail!(
+            WinError::ERROR_INVALID_PARAMETER,
+            "the interface name contains a NUL character"
+        );
     }
     Ok(())
 }
 
-/// Transport names become registry key names and `WCHAR[41]` fields: 1..=40 characters, no NUL,
-/// no `\`. Longer names are refused rather than truncated (a stored name always reads back whole).
-fn check_transport_name(name: &str) -> Result<()> {
-    let units = name.encode_utf16().count();
-    if units == 0 || units > MAX_TRANSPORT_NAME_LEN {
+/// A transport name as stored: registry key names and `WCHAR[41]` fields hold 1..=40
+/// characters, so longer names are truncated to 40 (spec Q18; a surrogate pair is never split).
+/// Empty names and names with NUL or `\` (a key-path separator) are refused.
+fn transport_key_name(name: &str) -> Result<String> {
+    if name.is_empty() || name.contains('\0') || name.contains('\\') {
         bail!(
             WinError::ERROR_INVALID_PARAMETER,
-            "transport name {name:?} must have 1 to {MAX_TRANSPORT_NAME_LEN} characters, it has {units}"
+            "transport name {name:?} is empty or contains NUL or a backslash"
         );
     }
-    if name.contains('\0') || name.contains('\\') {
-        bail!(WinError::ERROR_INVALID_PARAMETER, "transport name {name:?} contains NUL or a backslash");
-    }
-    Ok(())
+    let mut units = 0;
+    Ok(name
+        .chars()
+        .take_while(|c| {
+            units += c.len_utf16();
+            units <= MAX_TRANSPORT_NAME_LEN
+        })
+        .collect())
 }
 
 fn check_blob(blob: Option<&[u8]>, what: &str) -> Result<()> {
@@ -280,7 +338,11 @@ fn check_blob(blob: Option<&[u8]>, what: &str) -> Result<()> {
 
 fn check_interface_type(t: InterfaceType) -> Result<()> {
     if !(0..=7).contains(&t.0) {
-        bail!(WinError::ERROR_INVALID_PARAMETER, "interface type {} is not a ROUTER_INTERFACE_TYPE", t.0);
+        bail!(
+            WinError::ERROR_INVALID_PARAMETER,
+            "interface type {} is not a ROUTER_INTERFACE_TYPE",
+            t.0
+        );
     }
     Ok(())
 }
@@ -302,10 +364,13 @@ fn parse_time(t: &str) -> Option<u32> {
 /// One dial-out hours entry: `D HH:MM-HH:MM[ HH:MM-HH:MM...]`, D 0-6, start before end.
 fn valid_hours_entry(entry: &str) -> bool {
     let mut parts = entry.split(' ');
-    let day_ok = matches!(parts.next(), Some(d) if d.len() == 1 && (b'0'..=b'6').contains(&d.as_bytes()[0]));
+    let day_ok =
+        matches!(parts.next(), Some(d) if d.len() == 1 && (b'0'..=b'6').contains(&d.as_bytes()[0]));
     let mut ranges = 0;
     for range in parts {
-        let Some((a, b)) = range.split_once('-') else { return false };
+        let Some((a, b)) = range.split_once('-') else {
+            return false;
+        };
         match (parse_time(a), parse_time(b)) {
             (Some(a), Some(b)) if a < b => ranges += 1,
             _ => return false,
@@ -360,26 +425,42 @@ fn parse_interface(values: &[(String, RegValue)]) -> Option<Interface> {
     } else {
         (ConnectionState::UNREACHABLE, MPR_INTERFACE_ADMIN_DISABLED)
     };
-    Some(Interface { name, if_type, enabled, dialout_hours, connection_state, unreachability_reasons, last_error: 0 })
+    Some(Interface {
+        name,
+        if_type,
+        enabled,
+        dialout_hours,
+        connection_state,
+        unreachability_reasons,
+        last_error: 0,
+    })
 }
 
 fn no_such_interface(id: &InterfaceId) -> Error {
     Error::new(
         WinError::ERROR_NO_SUCH_INTERFACE,
-        format!("interface {:?} (key {}) is not in the configuration", id.name, id.key),
+        format!(
+            "interface {:?} (key {}) is not in the configuration",
+            id.name, id.key
+        ),
     )
 }
 
 /// The interface a handle denotes, with its key's values; 905 if it is gone.
 fn resolve_interface(tx: &mut dyn RegistryTx, id: &InterfaceId) -> Result<(Interface, Values)> {
-    let values = values_or_none(tx, &l::interface_key(id.key))?.ok_or_else(|| no_such_interface(id))?;
+    let values =
+        values_or_none(tx, &l::interface_key(id.key))?.ok_or_else(|| no_such_interface(id))?;
     match parse_interface(&values) {
         Some(iface) if names_equal(&iface.name, &id.name) => Ok((iface, values)),
         _ => Err(no_such_interface(id)),
     }
 }
 
-fn write_dialout_hours(tx: &mut dyn RegistryTx, path: &str, hours: Option<&[String]>) -> Result<()> {
+fn write_dialout_hours(
+    tx: &mut dyn RegistryTx,
+    path: &str,
+    hours: Option<&[String]>,
+) -> Result<()> {
     match hours {
         Some(h) => tx.set_value(path, l::DIAL_OUT_HOURS, &RegValue::multi_sz(h)),
         None => tx.delete_value(path, l::DIAL_OUT_HOURS).map(|_| ()),
@@ -390,7 +471,10 @@ fn write_dialout_hours(tx: &mut dyn RegistryTx, path: &str, hours: Option<&[Stri
 fn write_interface_key(tx: &mut dyn RegistryTx, key: u32, iface: &Interface) -> Result<String> {
     let path = l::interface_key(key);
     if !tx.create_key(&path)? {
-        bail!(WinError::ERROR_ALREADY_EXISTS, "interface key {path} already exists");
+        bail!(
+            WinError::ERROR_ALREADY_EXISTS,
+            "interface key {path} already exists"
+        );
     }
     tx.set_value(&path, l::INTERFACE_NAME, &RegValue::sz(&iface.name))?;
     set_dword(tx, &path, l::TYPE, iface.if_type.0 as u32)?;
@@ -403,14 +487,24 @@ fn write_interface_key(tx: &mut dyn RegistryTx, key: u32, iface: &Interface) -> 
 }
 
 fn interface_entry(key: u32, info: Interface) -> InterfaceEntry {
-    InterfaceEntry { id: InterfaceId { key, name: info.name.clone() }, info }
+    InterfaceEntry {
+        id: InterfaceId {
+            key,
+            name: info.name.clone(),
+        },
+        info,
+    }
 }
 
 // ---- transports and interface-transports -----------------------------------------------------
 
 /// The first subkey of `parent` whose `ProtocolId` is `protocol_id` (transports are identified
 /// by that value, never by the subkey name).
-fn find_by_protocol(tx: &mut dyn RegistryTx, parent: &str, protocol_id: u32) -> Result<Option<(String, Values)>> {
+fn find_by_protocol(
+    tx: &mut dyn RegistryTx,
+    parent: &str,
+    protocol_id: u32,
+) -> Result<Option<(String, Values)>> {
     Ok(subkeys_with_values_or_empty(tx, parent)?
         .into_iter()
         .find(|(_, v)| dword(v, l::PROTOCOL_ID) == Some(protocol_id)))
@@ -438,12 +532,18 @@ fn unknown_protocol(protocol_id: u32) -> Error {
 }
 
 fn find_transport(tx: &mut dyn RegistryTx, protocol_id: u32) -> Result<(String, Values)> {
-    find_by_protocol(tx, l::ROUTER_MANAGERS, protocol_id)?.ok_or_else(|| unknown_protocol(protocol_id))
+    find_by_protocol(tx, l::ROUTER_MANAGERS, protocol_id)?
+        .ok_or_else(|| unknown_protocol(protocol_id))
 }
 
 /// Creates `parent\name` for a new transport; a subkey of that name holding something else is
 /// refused rather than merged into.
-fn create_protocol_key(tx: &mut dyn RegistryTx, parent: &str, name: &str, protocol_id: u32) -> Result<String> {
+fn create_protocol_key(
+    tx: &mut dyn RegistryTx,
+    parent: &str,
+    name: &str,
+    protocol_id: u32,
+) -> Result<String> {
     let path = format!(r"{parent}\{name}");
     if !tx.create_key(&path)? {
         bail!(
@@ -476,7 +576,10 @@ fn write_transport_items(
 
 fn check_dll_path(dll_path: Option<&str>) -> Result<()> {
     if dll_path.is_some_and(|d| d.contains('\0')) {
-        bail!(WinError::ERROR_INVALID_PARAMETER, "the DLL path contains a NUL character");
+        bail!(
+            WinError::ERROR_INVALID_PARAMETER,
+            "the DLL path contains a NUL character"
+        );
     }
     Ok(())
 }
@@ -484,14 +587,22 @@ fn check_dll_path(dll_path: Option<&str>) -> Result<()> {
 fn no_such_if_transport(iface: &InterfaceId, protocol_id: u32) -> Error {
     Error::new(
         WinError::ERROR_NO_SUCH_INTERFACE,
-        format!("interface {:?} has no transport {protocol_id:#x}", iface.name),
+        format!(
+            "interface {:?} has no transport {protocol_id:#x}",
+            iface.name
+        ),
     )
 }
 
 fn resolve_if_transport(tx: &mut dyn RegistryTx, id: &IfTransportId) -> Result<(String, Values)> {
     resolve_interface(tx, &id.interface)?;
     find_by_protocol(tx, &l::interface_key(id.interface.key), id.protocol_id)?
-        .map(|(name, values)| (format!(r"{}\{name}", l::interface_key(id.interface.key)), values))
+        .map(|(name, values)| {
+            (
+                format!(r"{}\{name}", l::interface_key(id.interface.key)),
+                values,
+            )
+        })
         .ok_or_else(|| no_such_if_transport(&id.interface, id.protocol_id))
 }
 
@@ -499,8 +610,16 @@ fn page<T>(items: Vec<T>, resume: u32, max_entries: u32) -> Result<Page<T>> {
     let total = items.len();
     let (range, next_resume) = page_range(total, resume, max_entries)?;
     let total_from_resume = u32::try_from(total - range.start).unwrap_or(u32::MAX);
-    let entries = items.into_iter().skip(range.start).take(range.len()).collect();
-    Ok(Page { entries, total_from_resume, next_resume })
+    let entries = items
+        .into_iter()
+        .skip(range.start)
+        .take(range.len())
+        .collect();
+    Ok(Page {
+        entries,
+        total_from_resume,
+        next_resume,
+    })
 }
 
 // ---- server info -----------------------------------------------------------------------------
@@ -522,8 +641,12 @@ impl Pools {
             {
                 next = next.max(n.saturating_add(1));
             }
-            let Some(component) = string(&values, l::COMPONENT_ID) else { continue };
-            if let Some(i) = l::POOLS.iter().position(|p| p.component_id.eq_ignore_ascii_case(&component))
+            let Some(component) = string(&values, l::COMPONENT_ID) else {
+                continue;
+            };
+            if let Some(i) = l::POOLS
+                .iter()
+                .position(|p| p.component_id.eq_ignore_ascii_case(&component))
                 && found[i].is_none()
             {
                 found[i] = Some((name, values));
@@ -533,7 +656,10 @@ impl Pools {
     }
 
     fn slot(pool: &PortPool) -> usize {
-        l::POOLS.iter().position(|p| p.component_id == pool.component_id).unwrap_or(0)
+        l::POOLS
+            .iter()
+            .position(|p| p.component_id == pool.component_id)
+            .unwrap_or(0)
     }
 
     fn config(&self, pool: &PortPool) -> PortConfig {
@@ -541,14 +667,23 @@ impl Pools {
             None => PortConfig::default(),
             Some((_, v)) => PortConfig {
                 num_ports: dword(v, l::WAN_ENDPOINTS).unwrap_or(0),
-                port_flags: (if dword(v, l::ENABLE_FOR_RAS).unwrap_or(0) != 0 { MPR_ENABLE_RAS_ON_DEVICE } else { 0 })
-                    | (if dword(v, l::ENABLE_FOR_ROUTING).unwrap_or(0) != 0 { MPR_ENABLE_ROUTING_ON_DEVICE } else { 0 }),
+                port_flags: (if dword(v, l::ENABLE_FOR_RAS).unwrap_or(0) != 0 {
+                    MPR_ENABLE_RAS_ON_DEVICE
+                } else {
+                    0
+                }) | (if dword(v, l::ENABLE_FOR_ROUTING).unwrap_or(0) != 0 {
+                    MPR_ENABLE_ROUTING_ON_DEVICE
+                } else {
+                    0
+                }),
             },
         }
     }
 
     fn total_ports(&self) -> u32 {
-        l::POOLS.iter().fold(0u32, |acc, p| acc.saturating_add(self.config(p).num_ports))
+        l::POOLS
+            .iter()
+            .fold(0u32, |acc, p| acc.saturating_add(self.config(p).num_ports))
     }
 
     /// Stores a pool's count and flags, creating its `NNNN` key when it has none.
@@ -570,14 +705,30 @@ impl Pools {
             }
         };
         set_dword(tx, &path, l::WAN_ENDPOINTS, ports.num_ports)?;
-        set_bool(tx, &path, l::ENABLE_FOR_RAS, ports.port_flags & MPR_ENABLE_RAS_ON_DEVICE != 0)?;
-        set_bool(tx, &path, l::ENABLE_FOR_ROUTING, ports.port_flags & MPR_ENABLE_ROUTING_ON_DEVICE != 0)?;
+        set_bool(
+            tx,
+            &path,
+            l::ENABLE_FOR_RAS,
+            ports.port_flags & MPR_ENABLE_RAS_ON_DEVICE != 0,
+        )?;
+        set_bool(
+            tx,
+            &path,
+            l::ENABLE_FOR_ROUTING,
+            ports.port_flags & MPR_ENABLE_ROUTING_ON_DEVICE != 0,
+        )?;
         // Keep the cached values in step so config() reads what was just written.
         if let Some((_, v)) = &mut self.found[slot] {
             for (name, value) in [
                 (l::WAN_ENDPOINTS, ports.num_ports),
-                (l::ENABLE_FOR_RAS, ports.port_flags & MPR_ENABLE_RAS_ON_DEVICE),
-                (l::ENABLE_FOR_ROUTING, ports.port_flags & MPR_ENABLE_ROUTING_ON_DEVICE),
+                (
+                    l::ENABLE_FOR_RAS,
+                    ports.port_flags & MPR_ENABLE_RAS_ON_DEVICE,
+                ),
+                (
+                    l::ENABLE_FOR_ROUTING,
+                    ports.port_flags & MPR_ENABLE_ROUTING_ON_DEVICE,
+                ),
             ] {
                 v.retain(|(n, _)| !names_equal(n, name));
                 v.push((name.to_owned(), RegValue::dword(value)));
@@ -611,8 +762,18 @@ fn write_policy(tx: &mut dyn RegistryTx, path: &str, policy: Option<&CustomPolic
         tx.create_key(path)?;
         set_dword(tx, path, l::INTEGRITY_METHOD, p.integrity_method)?;
         set_dword(tx, path, l::ENCRYPTION_METHOD, p.encryption_method)?;
-        set_dword(tx, path, l::CIPHER_TRANSFORM_CONSTANT, p.cipher_transform_constant)?;
-        set_dword(tx, path, l::AUTH_TRANSFORM_CONSTANT, p.auth_transform_constant)?;
+        set_dword(
+            tx,
+            path,
+            l::CIPHER_TRANSFORM_CONSTANT,
+            p.cipher_transform_constant,
+        )?;
+        set_dword(
+            tx,
+            path,
+            l::AUTH_TRANSFORM_CONSTANT,
+            p.auth_transform_constant,
+        )?;
         set_dword(tx, path, l::PFS_GROUP, p.pfs_group)?;
         set_dword(tx, path, l::DH_GROUP, p.dh_group)?;
     }
@@ -630,21 +791,30 @@ fn read_ikev2(tx: &mut dyn RegistryTx, ports: PortConfig) -> Result<Ikev2Config>
         .into_iter()
         .map(|(_, value)| value.data)
         .collect();
-    let mut ekus: Vec<(u32, CertEku)> = subkeys_with_values_or_empty(tx, &format!(r"{base}\{}", l::CERTIFICATE_EKUS))?
-        .into_iter()
-        .filter_map(|(name, ev)| {
-            let n = l::parse_interface_key(&name)?;
-            Some((n, CertEku { is_oid: dword(&ev, l::IS_EKU_OID).unwrap_or(0) != 0, eku: string(&ev, l::EKU)? }))
-        })
-        .collect();
+    let mut ekus: Vec<(u32, CertEku)> =
+        subkeys_with_values_or_empty(tx, &format!(r"{base}\{}", l::CERTIFICATE_EKUS))?
+            .into_iter()
+            .filter_map(|(name, ev)| {
+                let n = l::parse_interface_key(&name)?;
+                Some((
+                    n,
+                    CertEku {
+                        is_oid: dword(&ev, l::IS_EKU_OID).unwrap_or(0) != 0,
+                        eku: string(&ev, l::EKU)?,
+                    },
+                ))
+            })
+            .collect();
     ekus.sort_by_key(|(n, _)| *n);
     Ok(Ikev2Config {
         ports,
         tunnel_config_param_flags: SET_TUNNEL_CONFIG_PARAMS,
         idle_timeout: dword(&v, l::IDLE_TIMEOUT).unwrap_or(l::DEFAULT_IKEV2_IDLE_TIMEOUT),
-        network_blackout_time: dword(&v, l::NETWORK_BLACKOUT_TIME).unwrap_or(l::DEFAULT_IKEV2_NETWORK_BLACKOUT_TIME),
+        network_blackout_time: dword(&v, l::NETWORK_BLACKOUT_TIME)
+            .unwrap_or(l::DEFAULT_IKEV2_NETWORK_BLACKOUT_TIME),
         sa_lifetime: dword(&v, l::SA_LIFETIME_SERVER).unwrap_or(l::DEFAULT_IKEV2_SA_LIFETIME),
-        sa_data_size_for_renegotiation: dword(&v, l::SA_DATA_SIZE).unwrap_or(l::DEFAULT_IKEV2_SA_DATA_SIZE),
+        sa_data_size_for_renegotiation: dword(&v, l::SA_DATA_SIZE)
+            .unwrap_or(l::DEFAULT_IKEV2_SA_DATA_SIZE),
         config_options: 0,
         certificate_names,
         machine_certificate_name: bytes(&v, l::MACHINE_CERTIFICATE_NAME).unwrap_or_default(),
@@ -659,19 +829,35 @@ fn read_ikev2(tx: &mut dyn RegistryTx, ports: PortConfig) -> Result<Ikev2Config>
 fn check_ikev2(c: &Ikev2Config) -> Result<()> {
     check_ports("IKEv2", &l::POOL_IKEV2, &c.ports)?;
     if c.tunnel_config_param_flags & !SET_TUNNEL_CONFIG_PARAMS != 0 {
-        bail!(WinError::ERROR_INVALID_PARAMETER, "IKEv2 tunnel config flags {:#x} are unknown", c.tunnel_config_param_flags);
+        bail!(
+            WinError::ERROR_INVALID_PARAMETER,
+            "IKEv2 tunnel config flags {:#x} are unknown",
+            c.tunnel_config_param_flags
+        );
     }
     if c.tunnel_config_param_flags & SET_TUNNEL_CONFIG_PARAMS == 0 {
         return Ok(());
     }
     if !(300..=17_279_999).contains(&c.idle_timeout) {
-        bail!(WinError::ERROR_INVALID_PARAMETER, "IKEv2 idle timeout {} is outside 300..=17279999", c.idle_timeout);
+        bail!(
+            WinError::ERROR_INVALID_PARAMETER,
+            "IKEv2 idle timeout {} is outside 300..=17279999",
+            c.idle_timeout
+        );
     }
     if c.network_blackout_time < 120 {
-        bail!(WinError::ERROR_INVALID_PARAMETER, "IKEv2 network blackout time {} is below 120", c.network_blackout_time);
+        bail!(
+            WinError::ERROR_INVALID_PARAMETER,
+            "IKEv2 network blackout time {} is below 120",
+            c.network_blackout_time
+        );
     }
     if c.sa_lifetime < 300 {
-        bail!(WinError::ERROR_INVALID_PARAMETER, "IKEv2 SA lifetime {} is below 300", c.sa_lifetime);
+        bail!(
+            WinError::ERROR_INVALID_PARAMETER,
+            "IKEv2 SA lifetime {} is below 300",
+            c.sa_lifetime
+        );
     }
     if c.sa_data_size_for_renegotiation < 1024 {
         bail!(
@@ -681,13 +867,23 @@ fn check_ikev2(c: &Ikev2Config) -> Result<()> {
         );
     }
     if c.config_options != 0 {
-        bail!(WinError::ERROR_INVALID_PARAMETER, "IKEv2 dwConfigOptions must be 0");
+        bail!(
+            WinError::ERROR_INVALID_PARAMETER,
+            "IKEv2 dwConfigOptions must be 0"
+        );
     }
     if c.encryption_type > 3 {
-        bail!(WinError::ERROR_INVALID_PARAMETER, "IKEv2 encryption type {} is not 0-3", c.encryption_type);
+        bail!(
+            WinError::ERROR_INVALID_PARAMETER,
+            "IKEv2 encryption type {} is not 0-3",
+            c.encryption_type
+        );
     }
     if c.certificate_ekus.iter().any(|e| e.eku.contains('\0')) {
-        bail!(WinError::ERROR_INVALID_PARAMETER, "an IKEv2 certificate EKU contains NUL");
+        bail!(
+            WinError::ERROR_INVALID_PARAMETER,
+            "an IKEv2 certificate EKU contains NUL"
+        );
     }
     Ok(())
 }
@@ -701,8 +897,18 @@ fn write_ikev2(tx: &mut dyn RegistryTx, c: &Ikev2Config) -> Result<()> {
     set_dword(tx, base, l::SA_DATA_SIZE, c.sa_data_size_for_renegotiation)?;
     set_dword(tx, base, l::ENCRYPTION_TYPE, c.encryption_type)?;
     set_dword(tx, base, l::MM_SA_LIFETIME_SERVER, c.mm_sa_lifetime)?;
-    set_binary_or_delete(tx, base, l::MACHINE_CERTIFICATE_NAME, &c.machine_certificate_name)?;
-    set_binary_or_delete(tx, base, l::MACHINE_CERTIFICATE_HASH, &c.machine_certificate_hash)?;
+    set_binary_or_delete(
+        tx,
+        base,
+        l::MACHINE_CERTIFICATE_NAME,
+        &c.machine_certificate_name,
+    )?;
+    set_binary_or_delete(
+        tx,
+        base,
+        l::MACHINE_CERTIFICATE_HASH,
+        &c.machine_certificate_hash,
+    )?;
     let names = format!(r"{base}\{}", l::CERTIFICATE_NAMES);
     tx.delete_key_tree(&names)?;
     if !c.certificate_names.is_empty() {
@@ -719,7 +925,11 @@ fn write_ikev2(tx: &mut dyn RegistryTx, c: &Ikev2Config) -> Result<()> {
         set_bool(tx, &p, l::IS_EKU_OID, e.is_oid)?;
         tx.set_value(&p, l::EKU, &RegValue::sz(&e.eku))?;
     }
-    write_policy(tx, &format!(r"{base}\{}", l::CUSTOM_POLICY), c.custom_policy.as_ref())
+    write_policy(
+        tx,
+        &format!(r"{base}\{}", l::CUSTOM_POLICY),
+        c.custom_policy.as_ref(),
+    )
 }
 
 fn read_l2tp(tx: &mut dyn RegistryTx, ports: PortConfig) -> Result<L2tpConfig> {
@@ -740,10 +950,18 @@ fn read_l2tp(tx: &mut dyn RegistryTx, ports: PortConfig) -> Result<L2tpConfig> {
 fn check_l2tp(c: &L2tpConfig) -> Result<()> {
     check_ports("L2TP", &l::POOL_L2TP, &c.ports)?;
     if c.tunnel_config_param_flags & !SET_TUNNEL_CONFIG_PARAMS != 0 {
-        bail!(WinError::ERROR_INVALID_PARAMETER, "L2TP tunnel config flags {:#x} are unknown", c.tunnel_config_param_flags);
+        bail!(
+            WinError::ERROR_INVALID_PARAMETER,
+            "L2TP tunnel config flags {:#x} are unknown",
+            c.tunnel_config_param_flags
+        );
     }
     if c.tunnel_config_param_flags & SET_TUNNEL_CONFIG_PARAMS != 0 && c.encryption_type > 3 {
-        bail!(WinError::ERROR_INVALID_PARAMETER, "L2TP encryption type {} is not 0-3", c.encryption_type);
+        bail!(
+            WinError::ERROR_INVALID_PARAMETER,
+            "L2TP encryption type {} is not 0-3",
+            c.encryption_type
+        );
     }
     Ok(())
 }
@@ -756,7 +974,11 @@ fn write_l2tp(tx: &mut dyn RegistryTx, c: &L2tpConfig) -> Result<()> {
     set_dword(tx, base, l::SA_LIFETIME_SERVER, c.sa_lifetime)?;
     set_dword(tx, base, l::SA_DATA_SIZE, c.sa_data_size_for_renegotiation)?;
     set_dword(tx, base, l::MM_SA_LIFETIME_SERVER, c.mm_sa_lifetime)?;
-    write_policy(tx, &format!(r"{base}\{}", l::CUSTOM_POLICY), c.custom_policy.as_ref())
+    write_policy(
+        tx,
+        &format!(r"{base}\{}", l::CUSTOM_POLICY),
+        c.custom_policy.as_ref(),
+    )
 }
 
 fn read_sstp(tx: &mut dyn RegistryTx, ports: PortConfig) -> Result<SstpConfig> {
@@ -833,7 +1055,10 @@ fn decode_selectors(data: &[u8]) -> Result<Vec<TrafficSelector>> {
     let addr_at = |r: &[u8], i: usize| {
         let mut addr = [0u8; 16];
         addr.copy_from_slice(&r[i + 4..i + 20]);
-        TsAddress { family: u16_at(r, i), addr }
+        TsAddress {
+            family: u16_at(r, i),
+            addr,
+        }
     };
     Ok(data
         .chunks_exact(TS_RECORD_LEN)
@@ -862,19 +1087,35 @@ const CUSTOM_VALUES: [&str; 7] = [
 
 fn check_custom_info(info: &CustomInfoEx) -> Result<()> {
     if info.flags & !MPRAPI_IF_CUSTOM_CONFIG_FOR_IKEV2 != 0 {
-        bail!(WinError::ERROR_INVALID_PARAMETER, "custom info flags {:#x} are unknown", info.flags);
+        bail!(
+            WinError::ERROR_INVALID_PARAMETER,
+            "custom info flags {:#x} are unknown",
+            info.flags
+        );
     }
     if info.flags == 0 {
         return Ok(());
     }
     let c = &info.ikev2;
     if !(300..=17_279_999).contains(&c.sa_lifetime) {
-        bail!(WinError::ERROR_INVALID_PARAMETER, "IKEv2 SA lifetime {} is outside 300..=17279999", c.sa_lifetime);
+        bail!(
+            WinError::ERROR_INVALID_PARAMETER,
+            "IKEv2 SA lifetime {} is outside 300..=17279999",
+            c.sa_lifetime
+        );
     }
     if c.sa_data_size < 1024 {
-        bail!(WinError::ERROR_INVALID_PARAMETER, "IKEv2 SA data size {} KB is below 1024", c.sa_data_size);
+        bail!(
+            WinError::ERROR_INVALID_PARAMETER,
+            "IKEv2 SA data size {} KB is below 1024",
+            c.sa_data_size
+        );
     }
-    for ts in c.traffic_selectors_initiator.iter().chain(&c.traffic_selectors_responder) {
+    for ts in c
+        .traffic_selectors_initiator
+        .iter()
+        .chain(&c.traffic_selectors_responder)
+    {
         if ts.ts_type != 7 && ts.ts_type != 8 {
             bail!(
                 WinError::ERROR_INVALID_PARAMETER,
@@ -890,11 +1131,16 @@ fn check_custom_info(info: &CustomInfoEx) -> Result<()> {
 
 fn under_root(path: &str, root: &str) -> bool {
     let (p, r) = (fold(path), fold(root));
-    p == r || p.strip_prefix(&r).is_some_and(|rest| rest.starts_with('\\'))
+    p == r
+        || p.strip_prefix(&r)
+            .is_some_and(|rest| rest.starts_with('\\'))
 }
 
 fn invalid_backup(detail: String) -> Error {
-    Error::new(WinError::ERROR_INVALID_DATA, format!("backup rejected: {detail}"))
+    Error::new(
+        WinError::ERROR_INVALID_DATA,
+        format!("backup rejected: {detail}"),
+    )
 }
 
 /// Checks a decoded backup completely before anything is touched.
@@ -903,28 +1149,47 @@ fn validate_backup(keys: &[RegKey]) -> Result<()> {
     let mut names: HashMap<String, String> = HashMap::new();
     let interfaces = fold(l::INTERFACES);
     for key in keys {
-        crate::registry::check_path(&key.path)
-            .map_err(|_| invalid_backup(format!("key {:?} is not a valid registry path", key.path)))?;
+        crate::registry::check_path(&key.path).map_err(|_| {
+            invalid_backup(format!("key {:?} is not a valid registry path", key.path))
+        })?;
         if !l::BACKUP_ROOTS.iter().any(|r| under_root(&key.path, r)) {
-            return Err(invalid_backup(format!("key {} is outside the router configuration", key.path)));
+            return Err(invalid_backup(format!(
+                "key {} is outside the router configuration",
+                key.path
+            )));
         }
         if !paths.insert(fold(&key.path)) {
             return Err(invalid_backup(format!("key {} appears twice", key.path)));
         }
         for (name, value) in &key.values {
-            if [l::INTERFACE_INFO, l::GLOBAL_INFO, l::GLOBAL_INTERFACE_INFO].iter().any(|n| names_equal(n, name)) {
+            if [l::INTERFACE_INFO, l::GLOBAL_INFO, l::GLOBAL_INTERFACE_INFO]
+                .iter()
+                .any(|n| names_equal(n, name))
+            {
                 if value.ty != REG_BINARY {
-                    return Err(invalid_backup(format!("{}\\{name} is not REG_BINARY", key.path)));
+                    return Err(invalid_backup(format!(
+                        "{}\\{name} is not REG_BINARY",
+                        key.path
+                    )));
                 }
-                info::validate(&value.data).map_err(|e| e.context(format!("backup rejected: {}\\{name}", key.path)))?;
+                info::validate(&value.data)
+                    .map_err(|e| e.context(format!("backup rejected: {}\\{name}", key.path)))?;
             }
             if names_equal(name, l::PROTOCOL_ID) && value.as_dword().is_none() {
-                return Err(invalid_backup(format!("{}\\{name} is not a REG_DWORD", key.path)));
+                return Err(invalid_backup(format!(
+                    "{}\\{name} is not a REG_DWORD",
+                    key.path
+                )));
             }
         }
         // Interface keys: direct numeric children of Interfaces.
         let folded = fold(&key.path);
-        let Some(child) = folded.strip_prefix(&interfaces).and_then(|r| r.strip_prefix('\\')) else { continue };
+        let Some(child) = folded
+            .strip_prefix(&interfaces)
+            .and_then(|r| r.strip_prefix('\\'))
+        else {
+            continue;
+        };
         if child.contains('\\') || l::parse_interface_key(child).is_none() {
             continue;
         }
@@ -932,23 +1197,46 @@ fn validate_backup(keys: &[RegKey]) -> Result<()> {
             Some(v) if v.ty == REG_SZ => v.as_string(),
             _ => None,
         }
-        .ok_or_else(|| invalid_backup(format!("interface key {} has no REG_SZ InterfaceName", key.path)))?;
+        .ok_or_else(|| {
+            invalid_backup(format!(
+                "interface key {} has no REG_SZ InterfaceName",
+                key.path
+            ))
+        })?;
         if val(&key.values, l::TYPE).is_none_or(|v| v.as_dword().is_none()) {
-            return Err(invalid_backup(format!("interface key {} has no REG_DWORD Type", key.path)));
+            return Err(invalid_backup(format!(
+                "interface key {} has no REG_DWORD Type",
+                key.path
+            )));
         }
         if val(&key.values, l::ENABLED).is_some_and(|v| v.as_dword().is_none()) {
-            return Err(invalid_backup(format!("interface key {}: Enabled is not a REG_DWORD", key.path)));
+            return Err(invalid_backup(format!(
+                "interface key {}: Enabled is not a REG_DWORD",
+                key.path
+            )));
         }
-        if val(&key.values, l::DIAL_OUT_HOURS).is_some_and(|v| v.ty != REG_MULTI_SZ || v.as_multi_sz().is_none()) {
-            return Err(invalid_backup(format!("interface key {}: DialOutHours is not a REG_MULTI_SZ", key.path)));
+        if val(&key.values, l::DIAL_OUT_HOURS)
+            .is_some_and(|v| v.ty != REG_MULTI_SZ || v.as_multi_sz().is_none())
+        {
+            return Err(invalid_backup(format!(
+                "interface key {}: DialOutHours is not a REG_MULTI_SZ",
+                key.path
+            )));
         }
-        check_interface_name(&name).map_err(|e| invalid_backup(format!("interface key {}: {}", key.path, e.detail)))?;
+        check_interface_name(&name)
+            .map_err(|e| invalid_backup(format!("interface key {}: {}", key.path, e.detail)))?;
         if let Some(other) = names.insert(fold(&name), key.path.clone()) {
-            return Err(invalid_backup(format!("interface name {name:?} is used by {other} and {}", key.path)));
+            return Err(invalid_backup(format!(
+                "interface name {name:?} is used by {other} and {}",
+                key.path
+            )));
         }
     }
     if !paths.contains(&fold(l::REMOTE_ACCESS)) {
-        return Err(invalid_backup(format!("it has no [{}] key", l::REMOTE_ACCESS)));
+        return Err(invalid_backup(format!(
+            "it has no [{}] key",
+            l::REMOTE_ACCESS
+        )));
     }
     Ok(())
 }
@@ -960,21 +1248,40 @@ fn check_links(links: &[NetLink]) -> Result<()> {
     let mut names = BTreeSet::new();
     for link in links {
         if !l::is_guid_name(&link.guid) {
-            bail!(WinError::ERROR_INVALID_PARAMETER, "link {:?}: {:?} is not a {{GUID}} string", link.name, link.guid);
+            bail!(
+                WinError::ERROR_INVALID_PARAMETER,
+                "link {:?}: {:?} is not a {{GUID}} string",
+                link.name,
+                link.guid
+            );
         }
         check_interface_name(&link.name).map_err(|e| e.context(format!("link {:?}", link.name)))?;
         if !guids.insert(fold(&link.guid)) {
-            bail!(WinError::ERROR_INVALID_PARAMETER, "link GUID {} is given twice", link.guid);
+            bail!(
+                WinError::ERROR_INVALID_PARAMETER,
+                "link GUID {} is given twice",
+                link.guid
+            );
         }
         if !names.insert(fold(&link.name)) {
-            bail!(WinError::ERROR_INVALID_PARAMETER, "link name {:?} is given twice", link.name);
+            bail!(
+                WinError::ERROR_INVALID_PARAMETER,
+                "link name {:?} is given twice",
+                link.name
+            );
         }
     }
     Ok(())
 }
 
 fn install_tree(tx: &mut dyn RegistryTx, links: &[NetLink]) -> Result<()> {
-    for path in [l::ROUTER_MANAGERS, l::INTERFACES, l::PARAMETERS, l::NETWORK_CLASS] {
+    for path in [
+        l::ROUTER_MANAGERS,
+        l::INTERFACES,
+        l::PARAMETERS,
+        l::NETWORK_CLASS,
+        l::SSTP_PARAMETERS,
+    ] {
         tx.delete_key_tree(path)?;
     }
     tx.create_key(l::REMOTE_ACCESS)?;
@@ -986,13 +1293,27 @@ fn install_tree(tx: &mut dyn RegistryTx, links: &[NetLink]) -> Result<()> {
         ("Loopback".to_owned(), InterfaceType::LOOPBACK),
         ("Internal".to_owned(), InterfaceType::INTERNAL),
     ];
-    ifaces.extend(links.iter().filter(|k| !k.is_loopback).map(|k| (k.guid.clone(), InterfaceType::DEDICATED)));
+    ifaces.extend(
+        links
+            .iter()
+            .filter(|k| !k.is_loopback)
+            .map(|k| (k.guid.clone(), InterfaceType::DEDICATED)),
+    );
     for (key, (name, if_type)) in (0u32..).zip(ifaces) {
-        let iface = Interface { name, if_type, enabled: true, ..Interface::default() };
+        let iface = Interface {
+            name,
+            if_type,
+            enabled: true,
+            ..Interface::default()
+        };
         let path = write_interface_key(tx, key, &iface)?;
         for (sub, pid) in [("Ip", pid::IP), ("Ipv6", pid::IPV6)] {
             let p = create_protocol_key(tx, &path, sub, pid)?;
-            tx.set_value(&p, l::INTERFACE_INFO, &RegValue::binary(l::DEFAULT_INTERFACE_INFO))?;
+            tx.set_value(
+                &p,
+                l::INTERFACE_INFO,
+                &RegValue::binary(l::DEFAULT_INTERFACE_INFO),
+            )?;
         }
     }
 
@@ -1029,7 +1350,14 @@ fn install_tree(tx: &mut dyn RegistryTx, links: &[NetLink]) -> Result<()> {
     // Port pools with their defaults.
     let mut pools = Pools::load(tx)?;
     for pool in &l::POOLS {
-        pools.write(tx, pool, PortConfig { num_ports: pool.default_ports, port_flags: pool.default_flags })?;
+        pools.write(
+            tx,
+            pool,
+            PortConfig {
+                num_ports: pool.default_ports,
+                port_flags: pool.default_flags,
+            },
+        )?;
     }
 
     set_dword(tx, l::REMOTE_ACCESS, l::CONFIGURATION_FLAGS, 1)
@@ -1066,7 +1394,10 @@ impl<R: Registry> RouterConfig for RegistryConfig<R> {
 
     fn server_set_info(&self, level: u32, info: &ServerInfo) -> Result<()> {
         if level != 1 && level != 2 {
-            bail!(WinError::ERROR_NOT_SUPPORTED, "server info level {level} cannot be set (only 1 and 2)");
+            bail!(
+                WinError::ERROR_NOT_SUPPORTED,
+                "server info level {level} cannot be set (only 1 and 2)"
+            );
         }
         check_ports("PPTP", &l::POOL_PPTP, &info.pptp)?;
         check_ports("L2TP", &l::POOL_L2TP, &info.l2tp)?;
@@ -1109,7 +1440,11 @@ impl<R: Registry> RouterConfig for RegistryConfig<R> {
         use crate::model::set_config as sc;
         let all = sc::PPTP | sc::L2TP | sc::SSTP | sc::IKEV2 | sc::GRE;
         if config.protocols & !all != 0 {
-            bail!(WinError::ERROR_INVALID_PARAMETER, "setConfigForProtocols {:#x} has unknown bits", config.protocols);
+            bail!(
+                WinError::ERROR_INVALID_PARAMETER,
+                "setConfigForProtocols {:#x} has unknown bits",
+                config.protocols
+            );
         }
         let on = |bit: u32| config.protocols & bit != 0;
         let c = &config.config;
@@ -1194,7 +1529,8 @@ impl<R: Registry> RouterConfig for RegistryConfig<R> {
         check_dialout_hours(info.dialout_hours.as_deref())?;
         self.write(|tx| {
             let folded = fold(&info.name);
-            let (existing, key) = self.with_index(tx, |i| (i.by_name.get(&folded).cloned(), i.next_key()))?;
+            let (existing, key) =
+                self.with_index(tx, |i| (i.by_name.get(&folded).cloned(), i.next_key()))?;
             if let Some((k, name)) = existing {
                 bail!(
                     WinError::ERROR_INTERFACE_ALREADY_EXISTS,
@@ -1204,8 +1540,17 @@ impl<R: Registry> RouterConfig for RegistryConfig<R> {
             }
             let key = key?;
             write_interface_key(tx, key, info)?;
-            let id = InterfaceId { key, name: info.name.clone() };
-            Ok((id, IndexChange::Inserted { key, name: info.name.clone() }))
+            let id = InterfaceId {
+                key,
+                name: info.name.clone(),
+            };
+            Ok((
+                id,
+                IndexChange::Inserted {
+                    key,
+                    name: info.name.clone(),
+                },
+            ))
         })
     }
 
@@ -1213,14 +1558,23 @@ impl<R: Registry> RouterConfig for RegistryConfig<R> {
         self.write(|tx| {
             let (iface, _) = resolve_interface(tx, id)?;
             tx.delete_key_tree(&l::interface_key(id.key))?;
-            Ok(((), IndexChange::Removed { key: id.key, name: iface.name }))
+            Ok((
+                (),
+                IndexChange::Removed {
+                    key: id.key,
+                    name: iface.name,
+                },
+            ))
         })
     }
 
     fn interface_get_handle(&self, name: &str) -> Result<InterfaceId> {
         self.read(|tx| match self.lookup_interface(tx, name)? {
             Some((key, stored)) => Ok(InterfaceId { key, name: stored }),
-            None => bail!(WinError::ERROR_NO_SUCH_INTERFACE, "no interface is named {name:?}"),
+            None => bail!(
+                WinError::ERROR_NO_SUCH_INTERFACE,
+                "no interface is named {name:?}"
+            ),
         })
     }
 
@@ -1230,9 +1584,16 @@ impl<R: Registry> RouterConfig for RegistryConfig<R> {
 
     fn interface_set_info(&self, id: &InterfaceId, level: u32, info: &Interface) -> Result<()> {
         if level > 3 {
-            bail!(WinError::ERROR_INVALID_PARAMETER, "interface info level {level} is not 0-3");
+            bail!(
+                WinError::ERROR_INVALID_PARAMETER,
+                "interface info level {level} is not 0-3"
+            );
         }
-        let hours = if level >= 1 { Some(info.dialout_hours.as_deref()) } else { None };
+        let hours = if level >= 1 {
+            Some(info.dialout_hours.as_deref())
+        } else {
+            None
+        };
         if let Some(h) = hours {
             check_dialout_hours(h)?;
         }
@@ -1241,7 +1602,8 @@ impl<R: Registry> RouterConfig for RegistryConfig<R> {
             let changes_enabled = current.enabled != info.enabled;
             let changes_hours = hours.is_some_and(|h| h != current.dialout_hours.as_deref());
             // Q17: dedicated and internal interfaces accept only no-op updates.
-            if (current.if_type == InterfaceType::DEDICATED || current.if_type == InterfaceType::INTERNAL)
+            if (current.if_type == InterfaceType::DEDICATED
+                || current.if_type == InterfaceType::INTERNAL)
                 && (changes_enabled || changes_hours)
             {
                 bail!(
@@ -1268,10 +1630,15 @@ impl<R: Registry> RouterConfig for RegistryConfig<R> {
         self.read(|tx| {
             let mut items: Vec<(u32, Interface)> = subkeys_with_values_or_empty(tx, l::INTERFACES)?
                 .into_iter()
-                .filter_map(|(name, values)| Some((l::parse_interface_key(&name)?, parse_interface(&values)?)))
+                .filter_map(|(name, values)| {
+                    Some((l::parse_interface_key(&name)?, parse_interface(&values)?))
+                })
                 .collect();
             items.sort_by_key(|(k, _)| *k);
-            let entries = items.into_iter().map(|(k, i)| interface_entry(k, i)).collect();
+            let entries = items
+                .into_iter()
+                .map(|(k, i)| interface_entry(k, i))
+                .collect();
             page(entries, resume, max_entries)
         })
     }
@@ -1279,7 +1646,10 @@ impl<R: Registry> RouterConfig for RegistryConfig<R> {
     fn interface_get_custom_info(&self, id: &InterfaceId) -> Result<CustomInfoEx> {
         self.read(|tx| {
             let (_, v) = resolve_interface(tx, id)?;
-            let policy = read_policy(tx, &format!(r"{}\{}", l::interface_key(id.key), l::IKEV2_CUSTOM_POLICY))?;
+            let policy = read_policy(
+                tx,
+                &format!(r"{}\{}", l::interface_key(id.key), l::IKEV2_CUSTOM_POLICY),
+            )?;
             if policy.is_none() && !CUSTOM_VALUES.iter().any(|n| val(&v, n).is_some()) {
                 return Ok(CustomInfoEx::default());
             }
@@ -1342,9 +1712,7 @@ impl<R: Registry> RouterConfig for RegistryConfig<R> {
         name: Option<&str>,
         info: Option<&[u8]>,
     ) -> Result<IfTransportId> {
-        if let Some(n) = name {
-            check_transport_name(n)?;
-        }
+        let name = name.map(transport_key_name).transpose()?;
         check_blob(info, "interface info")?;
         self.write(|tx| {
             resolve_interface(tx, interface)?;
@@ -1352,14 +1720,22 @@ impl<R: Registry> RouterConfig for RegistryConfig<R> {
             let path = match find_by_protocol(tx, &parent, protocol_id)? {
                 Some((sub, _)) => format!(r"{parent}\{sub}"),
                 None => {
-                    let sub = name.map_or_else(|| l::default_transport_name(protocol_id), str::to_owned);
+                    let sub = name
+                        .clone()
+                        .unwrap_or_else(|| l::default_transport_name(protocol_id));
                     create_protocol_key(tx, &parent, &sub, protocol_id)?
                 }
             };
             if let Some(blob) = info {
                 tx.set_value(&path, l::INTERFACE_INFO, &RegValue::binary(blob))?;
             }
-            Ok((IfTransportId { interface: interface.clone(), protocol_id }, IndexChange::Unchanged))
+            Ok((
+                IfTransportId {
+                    interface: interface.clone(),
+                    protocol_id,
+                },
+                IndexChange::Unchanged,
+            ))
         })
     }
 
@@ -1371,8 +1747,15 @@ impl<R: Registry> RouterConfig for RegistryConfig<R> {
         })
     }
 
-    fn if_transport_get_handle(&self, interface: &InterfaceId, protocol_id: u32) -> Result<IfTransportId> {
-        let id = IfTransportId { interface: interface.clone(), protocol_id };
+    fn if_transport_get_handle(
+        &self,
+        interface: &InterfaceId,
+        protocol_id: u32,
+    ) -> Result<IfTransportId> {
+        let id = IfTransportId {
+            interface: interface.clone(),
+            protocol_id,
+        };
         self.read(|tx| resolve_if_transport(tx, &id).map(|_| ()))?;
         Ok(id)
     }
@@ -1390,13 +1773,21 @@ impl<R: Registry> RouterConfig for RegistryConfig<R> {
         })
     }
 
-    fn if_transport_enum(&self, interface: &InterfaceId, resume: u32, max_entries: u32) -> Result<Page<IfTransportEntry>> {
+    fn if_transport_enum(
+        &self,
+        interface: &InterfaceId,
+        resume: u32,
+        max_entries: u32,
+    ) -> Result<Page<IfTransportEntry>> {
         self.read(|tx| {
             resolve_interface(tx, interface)?;
             let items = list_by_protocol(tx, &l::interface_key(interface.key))?
                 .into_iter()
                 .map(|(protocol_id, name, _)| IfTransportEntry {
-                    id: IfTransportId { interface: interface.clone(), protocol_id },
+                    id: IfTransportId {
+                        interface: interface.clone(),
+                        protocol_id,
+                    },
                     name,
                 })
                 .collect();
@@ -1412,9 +1803,7 @@ impl<R: Registry> RouterConfig for RegistryConfig<R> {
         client_interface_info: Option<&[u8]>,
         dll_path: Option<&str>,
     ) -> Result<TransportId> {
-        if let Some(n) = name {
-            check_transport_name(n)?;
-        }
+        let name = name.map(transport_key_name).transpose()?;
         check_blob(global_info, "global info")?;
         check_blob(client_interface_info, "client interface info")?;
         check_dll_path(dll_path)?;
@@ -1422,7 +1811,9 @@ impl<R: Registry> RouterConfig for RegistryConfig<R> {
             let path = match find_by_protocol(tx, l::ROUTER_MANAGERS, protocol_id)? {
                 Some((sub, _)) => format!(r"{}\{sub}", l::ROUTER_MANAGERS),
                 None => {
-                    let sub = name.map_or_else(|| l::default_transport_name(protocol_id), str::to_owned);
+                    let sub = name
+                        .clone()
+                        .unwrap_or_else(|| l::default_transport_name(protocol_id));
                     create_protocol_key(tx, l::ROUTER_MANAGERS, &sub, protocol_id)?
                 }
             };
@@ -1477,7 +1868,10 @@ impl<R: Registry> RouterConfig for RegistryConfig<R> {
         self.read(|tx| {
             let items = list_by_protocol(tx, l::ROUTER_MANAGERS)?
                 .into_iter()
-                .map(|(protocol_id, name, _)| TransportEntry { id: TransportId { protocol_id }, name })
+                .map(|(protocol_id, name, _)| TransportEntry {
+                    id: TransportId { protocol_id },
+                    name,
+                })
                 .collect();
             page(items, resume, max_entries)
         })
@@ -1489,7 +1883,9 @@ impl<R: Registry> RouterConfig for RegistryConfig<R> {
             let Some(block_type) = filter_block_type(protocol_id) else {
                 return Ok(dword(&v, l::FILTER_ENABLE).is_some_and(|d| d != 0));
             };
-            let Some(global) = bytes(&v, l::GLOBAL_INFO) else { return Ok(false) };
+            let Some(global) = bytes(&v, l::GLOBAL_INFO) else {
+                return Ok(false);
+            };
             let header = info::validate(&global).map_err(|e| stored_data_error(e, "GlobalInfo"))?;
             Ok(match header.find(block_type) {
                 Ok(block) => block.data.get(..4).is_some_and(|d| d != [0, 0, 0, 0]),
@@ -1507,7 +1903,9 @@ impl<R: Registry> RouterConfig for RegistryConfig<R> {
                 return Ok(((), IndexChange::Unchanged));
             };
             let mut header = match bytes(&v, l::GLOBAL_INFO) {
-                Some(global) => info::validate(&global).map_err(|e| stored_data_error(e, "GlobalInfo"))?,
+                Some(global) => {
+                    info::validate(&global).map_err(|e| stored_data_error(e, "GlobalInfo"))?
+                }
                 None => InfoHeader::new(info::RTR_INFO_BLOCK_VERSION)?,
             };
             let data = u32::from(enable).to_le_bytes();
@@ -1533,7 +1931,10 @@ impl<R: Registry> RouterConfig for RegistryConfig<R> {
             if !l::is_guid_name(guid_name) && self.lookup_interface(tx, guid_name)?.is_some() {
                 return Ok(guid_name.to_owned());
             }
-            bail!(WinError::ERROR_NOT_FOUND, "no friendly name is known for {guid_name:?}")
+            bail!(
+                WinError::ERROR_NOT_FOUND,
+                "no friendly name is known for {guid_name:?}"
+            )
         })
     }
 
@@ -1551,10 +1952,15 @@ impl<R: Registry> RouterConfig for RegistryConfig<R> {
                     return Ok(guid);
                 }
             }
-            if !l::is_guid_name(friendly_name) && self.lookup_interface(tx, friendly_name)?.is_some() {
+            if !l::is_guid_name(friendly_name)
+                && self.lookup_interface(tx, friendly_name)?.is_some()
+            {
                 return Ok(friendly_name.to_owned());
             }
-            bail!(WinError::ERROR_NOT_FOUND, "no GUID name is known for {friendly_name:?}")
+            bail!(
+                WinError::ERROR_NOT_FOUND,
+                "no GUID name is known for {friendly_name:?}"
+            )
         })
     }
 }
