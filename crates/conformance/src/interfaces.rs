@@ -283,6 +283,28 @@ pub fn interface_get_handle_is_case_insensitive(b: &dyn Backend) {
     );
 }
 
+/// Names compare with Unicode *simple* case folding (spec Q7: "ordinal, Unicode simple case
+/// fold"): letters whose upper case is several letters (ß → SS, ﬁ → FI) are not equal to those
+/// letters, so such names are distinct interfaces, each found by its own name.
+pub fn interface_names_use_simple_case_folding(b: &dyn Backend) {
+    let c = b.connect();
+    for (one, other) in [("Straße", "STRASSE"), ("ﬁle-server", "FILE-SERVER")] {
+        let a = create_router(&*c, one);
+        let z = ok(
+            c.interface_create(&iface(other, InterfaceType::FULL_ROUTER)),
+            &format!("create {other:?} beside {one:?}"),
+        );
+        assert_eq!(get(&*c, &handle(&*c, one)).name, one);
+        assert_eq!(get(&*c, &handle(&*c, other)).name, other);
+        assert_eq!(get(&*c, &handle(&*c, &other.to_lowercase())).name, other);
+        ok(c.interface_delete(&z), "delete");
+        assert_eq!(get(&*c, &a).name, one, "deleting {other:?} touched {one:?}");
+    }
+    // Simple folding still matches letter by letter beyond ASCII.
+    create_router(&*c, "ΣΊΣΥΦΟΣ");
+    assert_eq!(get(&*c, &handle(&*c, "σίσυφος")).name, "ΣΊΣΥΦΟΣ");
+}
+
 /// Get-handle of a name no interface has is `ERROR_NO_SUCH_INTERFACE` (905, spec §4.2.4),
 /// including prefixes and extensions of existing names.
 pub fn interface_get_handle_unknown_name_is_905(b: &dyn Backend) {

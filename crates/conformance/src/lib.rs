@@ -77,6 +77,7 @@ macro_rules! for_each_behaviour {
             interfaces::interface_create_bad_names_are_87,
             interfaces::interface_create_bad_dialout_hours_is_87,
             interfaces::interface_get_handle_is_case_insensitive,
+            interfaces::interface_names_use_simple_case_folding,
             interfaces::interface_get_handle_unknown_name_is_905,
             interfaces::interface_stale_handle_after_delete_is_905,
             interfaces::interface_handle_of_replaced_interface_is_905,
@@ -95,6 +96,7 @@ macro_rules! for_each_behaviour {
             interfaces::interface_one_connection_is_usable_from_many_threads,
             // enumeration
             enumeration::enum_interfaces_pages_cover_everything_once,
+            enumeration::enum_interfaces_after_deletes_has_no_gaps_or_duplicates,
             enumeration::enum_interfaces_entries_match_get_info,
             enumeration::enum_interfaces_resume_past_end_is_259,
             enumeration::enum_interfaces_zero_max_entries_returns_one,
