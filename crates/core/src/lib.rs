@@ -9,6 +9,7 @@
 //! information-header codec ([`info`]), the registry layout of the `RemoteAccess` tree
 //! ([`layout`]) and the `.reg` text format used for backups and exports ([`regfile`]).
 
+pub mod blocks;
 pub mod config;
 pub mod error;
 pub mod info;
