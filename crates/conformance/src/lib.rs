@@ -31,6 +31,7 @@ pub mod names;
 pub mod server;
 pub mod support;
 pub mod transports;
+pub mod validation;
 pub mod visibility;
 
 /// A backend under test: a fresh router configuration that each `connect()` opens again
@@ -169,11 +170,15 @@ macro_rules! for_each_behaviour {
             lifecycle::restore_garbage_changes_nothing,
             lifecycle::restore_truncated_backup_changes_nothing,
             lifecycle::refresh_keeps_valid_handles,
+            // order of checks
+            validation::argument_errors_come_before_missing_interface_errors,
+            validation::argument_errors_come_before_missing_transport_errors,
             // visibility between connections
             visibility::created_interface_is_found_by_another_connection,
             visibility::deleted_interface_is_gone_for_another_connection,
             visibility::changes_are_seen_by_another_connection,
             visibility::transport_and_server_changes_are_seen_by_another_connection,
+            visibility::enumeration_is_consistent_under_a_concurrent_writer,
         }
     };
 }

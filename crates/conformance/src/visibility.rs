@@ -222,3 +222,65 @@ pub fn transport_and_server_changes_are_seen_by_another_connection(b: &dyn Backe
     );
     assert_same_state(&snapshot(&*other), &fresh, "B sees the restored tree");
 }
+
+/// While another connection keeps creating and deleting one interface at a time, every full
+/// enumeration is one consistent state (DESIGN §2: one transaction per call): the installed
+/// interfaces all present, no name twice, at most one of the churning interfaces; every
+/// enumerated handle reads back or is reported gone (905), never another error.
+pub fn enumeration_is_consistent_under_a_concurrent_writer(b: &dyn Backend) {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    const CYCLES: usize = 40;
+    let done = AtomicBool::new(false);
+    let installed = installed_interface_names();
+    std::thread::scope(|s| {
+        s.spawn(|| {
+            let w = b.connect();
+            for i in 0..CYCLES {
+                let id = create_router(&*w, &format!("churn-{i}"));
+                ok(
+                    w.if_transport_add(&id, pid::IP, None, Some(&interface_info_c())),
+                    "churn transport",
+                );
+                ok(w.interface_delete(&id), "churn delete");
+            }
+            done.store(true, Ordering::SeqCst);
+        });
+        let r = b.connect();
+        let mut reads = 0usize;
+        while !done.load(Ordering::SeqCst) || reads == 0 {
+            reads += 1;
+            let entries = ok(r.interface_enum(0, ALL), "enum under churn").entries;
+            let names: Vec<&str> = entries.iter().map(|e| e.info.name.as_str()).collect();
+            let unique: std::collections::HashSet<String> =
+                names.iter().map(|n| n.to_uppercase()).collect();
+            assert_eq!(
+                unique.len(),
+                names.len(),
+                "duplicate names in one enumeration: {names:?}"
+            );
+            for n in &installed {
+                assert!(
+                    names.contains(&n.as_str()),
+                    "{n} missing from an enumeration: {names:?}"
+                );
+            }
+            let churn = names.iter().filter(|n| n.starts_with("churn-")).count();
+            assert!(churn <= 1, "{churn} churning interfaces at once: {names:?}");
+            for e in &entries {
+                match r.interface_get_info(&e.id) {
+                    Ok(got) => assert_eq!(got.name, e.info.name),
+                    Err(err) => assert_eq!(err.code, WinError::ERROR_NO_SUCH_INTERFACE, "{err}"),
+                }
+            }
+        }
+    });
+    let names: Vec<String> = ok(b.connect().interface_enum(0, ALL), "enum")
+        .entries
+        .into_iter()
+        .map(|e| e.info.name)
+        .collect();
+    assert!(
+        !names.iter().any(|n| n.starts_with("churn-")),
+        "churn left {names:?}"
+    );
+}
