@@ -1,0 +1,512 @@
+//! [`SqliteRegistry`]: the core [`Registry`] trait over one SQLite connection.
+//!
+//! One value is shared by the threads of a process (the connection sits behind a mutex);
+//! other processes open their own. Writes run in `BEGIN IMMEDIATE`, reads in a deferred
+//! transaction (a WAL snapshot). Key paths resolve to row ids through a cache that stays valid
+//! while the store generation is unchanged, so a warm call costs one point select (the
+//! generation) plus the query it actually needs.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
+
+use mprconfig_core::registry::{check_path, fold, split_parent};
+use mprconfig_core::{Error, RegValue, Registry, RegistryTx, Result, TxMode, WinError};
+use rusqlite::{Connection, OptionalExtension, params};
+
+use crate::error::{StoreError, StoreResult};
+use crate::schema::ROOT_KEY;
+
+/// The connection and the caches that belong to it.
+pub(crate) struct State {
+    pub(crate) conn: Connection,
+    /// Folded key path -> key id, exact while the store generation equals `ids_gen`.
+    ids: HashMap<String, i64>,
+    /// The generation `ids` was built at; `None` = unknown (after a rollback or a panic).
+    ids_gen: Option<u64>,
+}
+
+impl State {
+    pub(crate) fn new(conn: Connection) -> Self {
+        State {
+            conn,
+            ids: HashMap::new(),
+            ids_gen: None,
+        }
+    }
+
+    fn invalidate(&mut self) {
+        self.ids.clear();
+        self.ids_gen = None;
+    }
+}
+
+/// A registry-shaped router configuration store in one SQLite file.
+///
+/// Open one with [`crate::OpenOptions`] (or [`SqliteRegistry::open`] /
+/// [`SqliteRegistry::open_or_create`]) and wrap it in
+/// [`mprconfig_core::regconfig::RegistryConfig`] to get the `MprConfig*` semantics. Every
+/// [`Registry::transact`] call is one SQLite transaction; a committed write is durable
+/// (`synchronous=FULL`) before `transact` returns.
+///
+/// ```
+/// use mprconfig_core::{Registry, RegValue, TxMode};
+/// use mprconfig_store::{OpenOptions, SqliteRegistry};
+///
+/// let dir = tempfile::tempdir()?;
+/// let store = OpenOptions::new().create(true).links(Vec::new()).open(dir.path().join("router.db"))?;
+/// store.transact(TxMode::Write, &mut |tx| {
+///     tx.create_key(r"SOFTWARE\Example")?;
+///     tx.set_value(r"SOFTWARE\Example", "Answer", &RegValue::dword(42))
+/// })?;
+/// let v = store.transact(TxMode::Read, &mut |tx| tx.get_value(r"software\EXAMPLE", "answer"))?;
+/// assert_eq!(v, Some(RegValue::dword(42)));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub struct SqliteRegistry {
+    state: Mutex<State>,
+    path: PathBuf,
+    read_only: bool,
+}
+
+impl std::fmt::Debug for SqliteRegistry {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SqliteRegistry")
+            .field("path", &self.path)
+            .field("read_only", &self.read_only)
+            .finish()
+    }
+}
+
+impl SqliteRegistry {
+    pub(crate) fn from_parts(conn: Connection, path: PathBuf, read_only: bool) -> Self {
+        SqliteRegistry {
+            state: Mutex::new(State::new(conn)),
+            path,
+            read_only,
+        }
+    }
+
+    /// The store file this registry was opened on.
+    ///
+    /// ```
+    /// # let dir = tempfile::tempdir()?;
+    /// let path = dir.path().join("router.db");
+    /// let store = mprconfig_store::OpenOptions::new().create(true).links(vec![]).open(&path)?;
+    /// assert_eq!(store.path(), path);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// True if the store was opened read-only (the file or its directory is not writable, or
+    /// the file has no write permission bits): reads work, every write transaction fails with
+    /// `ERROR_ACCESS_DENIED`.
+    ///
+    /// ```
+    /// # let dir = tempfile::tempdir()?;
+    /// let store = mprconfig_store::OpenOptions::new().create(true).links(vec![]).open(dir.path().join("r.db"))?;
+    /// assert!(!store.is_read_only());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn is_read_only(&self) -> bool {
+        self.read_only
+    }
+
+    /// Runs SQLite's full `PRAGMA integrity_check`; `ERROR_BADDB` with SQLite's findings if the
+    /// file is damaged. It reads every page, so it is for tests and administrators, not for
+    /// every open.
+    ///
+    /// ```
+    /// # let dir = tempfile::tempdir()?;
+    /// let store = mprconfig_store::OpenOptions::new().create(true).links(vec![]).open(dir.path().join("r.db"))?;
+    /// store.integrity_check()?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn integrity_check(&self) -> Result<()> {
+        let state = self.lock();
+        check_integrity(&state.conn, &self.path, "integrity_check").map_err(Error::from)
+    }
+
+    /// Locks the connection. A panic in an earlier transaction closure poisons the mutex; the
+    /// state is still usable once any open transaction is rolled back and caches are dropped.
+    fn lock(&self) -> MutexGuard<'_, State> {
+        match self.state.lock() {
+            Ok(g) => g,
+            Err(poisoned) => {
+                let mut g = poisoned.into_inner();
+                if !g.conn.is_autocommit() {
+                    let _ = g.conn.execute_batch("ROLLBACK");
+                }
+                g.invalidate();
+                self.state.clear_poison();
+                g
+            }
+        }
+    }
+}
+
+/// Runs `PRAGMA integrity_check` or `quick_check`; `Corrupt` unless SQLite says `ok`.
+pub(crate) fn check_integrity(conn: &Connection, path: &Path, pragma: &str) -> StoreResult<()> {
+    let mut stmt = conn
+        .prepare(&format!("PRAGMA {pragma}"))
+        .map_err(|e| StoreError::sql(e, pragma))?;
+    let rows: Vec<String> = stmt
+        .query_map([], |r| r.get::<_, String>(0))
+        .and_then(|rows| rows.collect())
+        .map_err(|e| match e {
+            rusqlite::Error::SqliteFailure(f, _)
+                if matches!(
+                    f.code,
+                    rusqlite::ErrorCode::DatabaseCorrupt | rusqlite::ErrorCode::NotADatabase
+                ) =>
+            {
+                StoreError::Corrupt {
+                    path: path.to_path_buf(),
+                    why: e.to_string(),
+                }
+            }
+            e => StoreError::sql(e, pragma),
+        })?;
+    if rows.len() == 1 && rows[0] == "ok" {
+        Ok(())
+    } else {
+        let mut why = rows.into_iter().take(5).collect::<Vec<_>>().join("; ");
+        why.insert_str(0, &format!("{pragma}: "));
+        Err(StoreError::Corrupt {
+            path: path.to_path_buf(),
+            why,
+        })
+    }
+}
+
+fn read_generation(conn: &Connection) -> StoreResult<u64> {
+    let g: i64 = conn
+        .prepare_cached("SELECT value FROM meta WHERE name = 'generation'")?
+        .query_row([], |r| r.get(0))
+        .map_err(|e| StoreError::sql(e, "reading the store generation"))?;
+    u64::try_from(g).map_err(|_| {
+        StoreError::sql(
+            rusqlite::Error::IntegralValueOutOfRange(0, g),
+            "store generation",
+        )
+    })
+}
+
+/// Ends the transaction on every exit path, panics included.
+struct TxGuard<'a> {
+    state: &'a mut State,
+    open: bool,
+}
+
+impl Drop for TxGuard<'_> {
+    fn drop(&mut self) {
+        if self.open {
+            let _ = self.state.conn.execute_batch("ROLLBACK");
+            self.state.invalidate();
+        }
+    }
+}
+
+impl Registry for SqliteRegistry {
+    fn transact<T>(
+        &self,
+        mode: TxMode,
+        f: &mut dyn FnMut(&mut dyn RegistryTx) -> Result<T>,
+    ) -> Result<T> {
+        if mode == TxMode::Write && self.read_only {
+            return Err(Error::new(
+                WinError::ERROR_ACCESS_DENIED,
+                format!("store {} is read-only", self.path.display()),
+            ));
+        }
+        let mut state = self.lock();
+        let begin = match mode {
+            TxMode::Write => "BEGIN IMMEDIATE",
+            TxMode::Read => "BEGIN",
+        };
+        state
+            .conn
+            .prepare_cached(begin)
+            .and_then(|mut s| s.execute([]))
+            .map_err(|e| Error::from(StoreError::sql(e, "starting a transaction")))?;
+        let mut guard = TxGuard {
+            state: &mut state,
+            open: true,
+        };
+        // The first read of a deferred transaction fixes its snapshot.
+        let generation = read_generation(&guard.state.conn)?;
+        if guard.state.ids_gen != Some(generation) {
+            guard.state.ids.clear();
+            guard.state.ids_gen = Some(generation);
+        }
+        let mut tx = Tx {
+            state: &mut *guard.state,
+            mode,
+            generation,
+        };
+        let out = f(&mut tx)?;
+        let conn = &guard.state.conn;
+        if mode == TxMode::Write {
+            conn.prepare_cached("UPDATE meta SET value = value + 1 WHERE name = 'generation'")
+                .and_then(|mut s| s.execute([]))
+                .map_err(|e| Error::from(StoreError::sql(e, "advancing the store generation")))?;
+        }
+        conn.prepare_cached("COMMIT")
+            .and_then(|mut s| s.execute([]))
+            .map_err(|e| Error::from(StoreError::sql(e, "committing")))?;
+        guard.open = false;
+        if mode == TxMode::Write {
+            // This commit made the generation g+1; the cache holds exactly what it wrote.
+            guard.state.ids_gen = Some(generation + 1);
+        }
+        Ok(out)
+    }
+
+    fn generation(&self) -> Result<u64> {
+        let state = self.lock();
+        read_generation(&state.conn).map_err(Error::from)
+    }
+}
+
+/// One open transaction.
+struct Tx<'a> {
+    state: &'a mut State,
+    mode: TxMode,
+    generation: u64,
+}
+
+fn not_found(path: &str) -> Error {
+    Error::new(
+        WinError::ERROR_FILE_NOT_FOUND,
+        format!("registry key {path} does not exist"),
+    )
+}
+
+fn reg_type(v: i64) -> rusqlite::Result<u32> {
+    u32::try_from(v).map_err(|_| rusqlite::Error::IntegralValueOutOfRange(2, v))
+}
+
+impl Tx<'_> {
+    fn writable(&self) -> Result<()> {
+        match self.mode {
+            TxMode::Write => Ok(()),
+            TxMode::Read => Err(Error::new(
+                WinError::ERROR_ACCESS_DENIED,
+                "write inside a read transaction",
+            )),
+        }
+    }
+
+    /// The id of the key at `folded` (a folded full path), if it exists.
+    fn resolve(&mut self, folded: &str) -> StoreResult<Option<i64>> {
+        if let Some(&id) = self.state.ids.get(folded) {
+            return Ok(Some(id));
+        }
+        let (parent, name) = split_parent(folded);
+        let parent_id = if parent.is_empty() {
+            ROOT_KEY
+        } else {
+            match self.resolve(parent)? {
+                Some(id) => id,
+                None => return Ok(None),
+            }
+        };
+        let id: Option<i64> = self
+            .state
+            .conn
+            .prepare_cached("SELECT id FROM keys WHERE parent = ?1 AND folded = ?2")?
+            .query_row(params![parent_id, name], |r| r.get(0))
+            .optional()?;
+        if let Some(id) = id {
+            self.state.ids.insert(folded.to_owned(), id);
+        }
+        Ok(id)
+    }
+
+    /// Checks the path and resolves it; `ERROR_FILE_NOT_FOUND` if missing.
+    fn existing(&mut self, path: &str) -> Result<i64> {
+        check_path(path)?;
+        self.resolve(&fold(path))?.ok_or_else(|| not_found(path))
+    }
+
+    fn create(&mut self, path: &str, folded: &str) -> StoreResult<(i64, bool)> {
+        if let Some(id) = self.resolve(folded)? {
+            return Ok((id, false));
+        }
+        let (parent, name) = split_parent(path);
+        let (fparent, fname) = split_parent(folded);
+        let parent_id = if parent.is_empty() {
+            ROOT_KEY
+        } else {
+            self.create(parent, fparent)?.0
+        };
+        let conn = &self.state.conn;
+        conn.prepare_cached("INSERT INTO keys (parent, name, folded) VALUES (?1, ?2, ?3)")?
+            .execute(params![parent_id, name, fname])?;
+        let id = conn.last_insert_rowid();
+        self.state.ids.insert(folded.to_owned(), id);
+        Ok((id, true))
+    }
+
+    fn read_values(&mut self, key: i64) -> StoreResult<Vec<(String, RegValue)>> {
+        let mut stmt = self
+            .state
+            .conn
+            .prepare_cached("SELECT name, type, data FROM vals WHERE key = ?1 ORDER BY seq")?;
+        let rows = stmt.query_map([key], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                RegValue {
+                    ty: reg_type(r.get(1)?)?,
+                    data: r.get(2)?,
+                },
+            ))
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}
+
+impl RegistryTx for Tx<'_> {
+    fn key_exists(&mut self, path: &str) -> Result<bool> {
+        check_path(path)?;
+        Ok(self.resolve(&fold(path))?.is_some())
+    }
+
+    fn create_key(&mut self, path: &str) -> Result<bool> {
+        self.writable()?;
+        check_path(path)?;
+        Ok(self.create(path, &fold(path))?.1)
+    }
+
+    fn delete_key_tree(&mut self, path: &str) -> Result<bool> {
+        self.writable()?;
+        check_path(path)?;
+        let folded = fold(path);
+        let Some(id) = self.resolve(&folded)? else {
+            return Ok(false);
+        };
+        // Foreign keys cascade the delete to every subkey and value.
+        self.state
+            .conn
+            .prepare_cached("DELETE FROM keys WHERE id = ?1")
+            .and_then(|mut s| s.execute([id]))
+            .map_err(StoreError::from)?;
+        let prefix = format!("{folded}\\");
+        self.state
+            .ids
+            .retain(|k, _| k != &folded && !k.starts_with(&prefix));
+        Ok(true)
+    }
+
+    fn subkeys(&mut self, path: &str) -> Result<Vec<String>> {
+        let id = self.existing(path)?;
+        let mut stmt = self
+            .state
+            .conn
+            .prepare_cached("SELECT name FROM keys WHERE parent = ?1 ORDER BY id")
+            .map_err(StoreError::from)?;
+        let names = stmt
+            .query_map([id], |r| r.get::<_, String>(0))
+            .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
+            .map_err(StoreError::from)?;
+        Ok(names)
+    }
+
+    fn get_value(&mut self, path: &str, name: &str) -> Result<Option<RegValue>> {
+        let id = self.existing(path)?;
+        let v = self
+            .state
+            .conn
+            .prepare_cached("SELECT type, data FROM vals WHERE key = ?1 AND folded = ?2")
+            .and_then(|mut s| {
+                s.query_row(params![id, fold(name)], |r| {
+                    Ok(RegValue {
+                        ty: reg_type(r.get(0)?)?,
+                        data: r.get(1)?,
+                    })
+                })
+                .optional()
+            })
+            .map_err(StoreError::from)?;
+        Ok(v)
+    }
+
+    fn set_value(&mut self, path: &str, name: &str, value: &RegValue) -> Result<()> {
+        if name.contains('\0') {
+            return Err(Error::invalid_parameter(format!(
+                "registry value name {name:?} contains NUL"
+            )));
+        }
+        self.writable()?;
+        let id = self.existing(path)?;
+        // An existing value keeps its name, case and position; only type and data change.
+        self.state
+            .conn
+            .prepare_cached(
+                "INSERT INTO vals (key, seq, name, folded, type, data)
+                 VALUES (?1, (SELECT coalesce(max(seq), 0) + 1 FROM vals WHERE key = ?1), ?2, ?3, ?4, ?5)
+                 ON CONFLICT (key, folded) DO UPDATE SET type = excluded.type, data = excluded.data",
+            )
+            .and_then(|mut s| s.execute(params![id, name, fold(name), value.ty, value.data]))
+            .map_err(StoreError::from)?;
+        Ok(())
+    }
+
+    fn delete_value(&mut self, path: &str, name: &str) -> Result<bool> {
+        self.writable()?;
+        let id = self.existing(path)?;
+        let n = self
+            .state
+            .conn
+            .prepare_cached("DELETE FROM vals WHERE key = ?1 AND folded = ?2")
+            .and_then(|mut s| s.execute(params![id, fold(name)]))
+            .map_err(StoreError::from)?;
+        Ok(n > 0)
+    }
+
+    fn values(&mut self, path: &str) -> Result<Vec<(String, RegValue)>> {
+        let id = self.existing(path)?;
+        Ok(self.read_values(id)?)
+    }
+
+    fn subkeys_with_values(
+        &mut self,
+        path: &str,
+    ) -> Result<Vec<(String, Vec<(String, RegValue)>)>> {
+        let id = self.existing(path)?;
+        let mut stmt = self
+            .state
+            .conn
+            .prepare_cached(
+                "SELECT k.id, k.name, v.name, v.type, v.data
+                 FROM keys k LEFT JOIN vals v ON v.key = k.id
+                 WHERE k.parent = ?1 ORDER BY k.id, v.seq",
+            )
+            .map_err(StoreError::from)?;
+        let mut rows = stmt.query([id]).map_err(StoreError::from)?;
+        let mut out: Vec<(String, Vec<(String, RegValue)>)> = Vec::new();
+        let mut last: Option<i64> = None;
+        while let Some(r) = rows.next().map_err(StoreError::from)? {
+            let key: i64 = r.get(0).map_err(StoreError::from)?;
+            if last != Some(key) {
+                out.push((r.get(1).map_err(StoreError::from)?, Vec::new()));
+                last = Some(key);
+            }
+            let vname: Option<String> = r.get(2).map_err(StoreError::from)?;
+            if let Some(vname) = vname {
+                let ty = reg_type(r.get(3).map_err(StoreError::from)?).map_err(StoreError::from)?;
+                let data: Vec<u8> = r.get(4).map_err(StoreError::from)?;
+                if let Some(entry) = out.last_mut() {
+                    entry.1.push((vname, RegValue { ty, data }));
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    fn generation(&mut self) -> Result<u64> {
+        Ok(self.generation)
+    }
+}
