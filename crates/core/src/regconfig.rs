@@ -1978,3 +1978,1328 @@ fn filter_block_type(protocol_id: u32) -> Option<u32> {
 fn is_key_name(s: &str) -> bool {
     !s.is_empty() && !s.contains('\\') && !s.contains('\0') && s.chars().count() <= 255
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use super::*;
+    use crate::MemRegistry;
+
+    fn links() -> Vec<NetLink> {
+        ["lo", "eth0", "eth1"]
+            .into_iter()
+            .map(|n| NetLink {
+                name: n.to_owned(),
+                guid: l::link_guid("unit-test", n),
+                is_loopback: n == "lo",
+            })
+            .collect()
+    }
+
+    fn installed() -> (Arc<MemRegistry>, RegistryConfig<Arc<MemRegistry>>) {
+        let r = Arc::new(MemRegistry::new());
+        let c = RegistryConfig::new(Arc::clone(&r));
+        c.install(&links()).unwrap();
+        (r, c)
+    }
+
+    fn router(name: &str) -> Interface {
+        Interface {
+            name: name.to_owned(),
+            if_type: InterfaceType::FULL_ROUTER,
+            enabled: true,
+            ..Interface::default()
+        }
+    }
+
+    fn raw_write(r: &impl Registry, mut f: impl FnMut(&mut dyn RegistryTx) -> Result<()>) {
+        r.transact(TxMode::Write, &mut f).unwrap();
+    }
+
+    /// A registry that counts full scans of `Interfaces` and can fail its n-th write operation.
+    struct Probe {
+        inner: MemRegistry,
+        interface_scans: AtomicUsize,
+        writes: AtomicUsize,
+        fail_at: AtomicUsize,
+    }
+
+    impl Probe {
+        fn new() -> Arc<Self> {
+            Arc::new(Probe {
+                inner: MemRegistry::new(),
+                interface_scans: AtomicUsize::new(0),
+                writes: AtomicUsize::new(0),
+                fail_at: AtomicUsize::new(0),
+            })
+        }
+
+        fn fail_write_number(&self, n: usize) {
+            self.writes.store(0, Ordering::SeqCst);
+            self.fail_at.store(n, Ordering::SeqCst);
+        }
+    }
+
+    impl Registry for Probe {
+        fn transact<T>(
+            &self,
+            mode: TxMode,
+            f: &mut dyn FnMut(&mut dyn RegistryTx) -> Result<T>,
+        ) -> Result<T> {
+            self.inner.transact(mode, &mut |tx: &mut dyn RegistryTx| {
+                f(&mut ProbeTx {
+                    inner: tx,
+                    probe: self,
+                })
+            })
+        }
+
+        fn generation(&self) -> Result<u64> {
+            self.inner.generation()
+        }
+    }
+
+    struct ProbeTx<'a> {
+        inner: &'a mut dyn RegistryTx,
+        probe: &'a Probe,
+    }
+
+    impl ProbeTx<'_> {
+        fn write_op(&self) -> Result<()> {
+            let n = self.probe.writes.fetch_add(1, Ordering::SeqCst) + 1;
+            if n == self.probe.fail_at.load(Ordering::SeqCst) {
+                bail!(WinError::ERROR_CANTWRITE, "injected failure of write {n}");
+            }
+            Ok(())
+        }
+
+        fn scan(&self, path: &str) {
+            if names_equal(path, l::INTERFACES) {
+                self.probe.interface_scans.fetch_add(1, Ordering::SeqCst);
+            }
+        }
+    }
+
+    impl RegistryTx for ProbeTx<'_> {
+        fn key_exists(&mut self, path: &str) -> Result<bool> {
+            self.inner.key_exists(path)
+        }
+        fn create_key(&mut self, path: &str) -> Result<bool> {
+            self.write_op()?;
+            self.inner.create_key(path)
+        }
+        fn delete_key_tree(&mut self, path: &str) -> Result<bool> {
+            self.write_op()?;
+            self.inner.delete_key_tree(path)
+        }
+        fn subkeys(&mut self, path: &str) -> Result<Vec<String>> {
+            self.scan(path);
+            self.inner.subkeys(path)
+        }
+        fn get_value(&mut self, path: &str, name: &str) -> Result<Option<RegValue>> {
+            self.inner.get_value(path, name)
+        }
+        fn set_value(&mut self, path: &str, name: &str, value: &RegValue) -> Result<()> {
+            self.write_op()?;
+            self.inner.set_value(path, name, value)
+        }
+        fn delete_value(&mut self, path: &str, name: &str) -> Result<bool> {
+            self.write_op()?;
+            self.inner.delete_value(path, name)
+        }
+        fn values(&mut self, path: &str) -> Result<Values> {
+            self.inner.values(path)
+        }
+        fn subkeys_with_values(&mut self, path: &str) -> Result<Vec<(String, Values)>> {
+            self.scan(path);
+            self.inner.subkeys_with_values(path)
+        }
+        fn generation(&mut self) -> Result<u64> {
+            self.inner.generation()
+        }
+    }
+
+    #[test]
+    fn name_index_sees_writes_made_through_another_config() {
+        let (r, a) = installed();
+        let b = RegistryConfig::new(Arc::clone(&r));
+        assert_eq!(
+            a.interface_get_handle("Shared").unwrap_err().code,
+            WinError::ERROR_NO_SUCH_INTERFACE
+        );
+        let made = b.interface_create(&router("Shared")).unwrap();
+        assert_eq!(a.interface_get_handle("SHARED").unwrap(), made);
+        b.interface_delete(&made).unwrap();
+        assert_eq!(
+            a.interface_get_handle("shared").unwrap_err().code,
+            WinError::ERROR_NO_SUCH_INTERFACE
+        );
+        // a's own writes advance its index; b's later writes still invalidate it.
+        let mine = a.interface_create(&router("Mine")).unwrap();
+        b.interface_delete(&b.interface_get_handle("mine").unwrap())
+            .unwrap();
+        b.interface_create(&router("Filler")).unwrap();
+        let again = b.interface_create(&router("MINE")).unwrap();
+        assert_ne!(again.key, mine.key);
+        assert_eq!(a.interface_get_handle("Mine").unwrap(), again);
+        assert_eq!(
+            a.interface_get_info(&mine).unwrap_err().code,
+            WinError::ERROR_NO_SUCH_INTERFACE
+        );
+        // Duplicate check on create uses the fresh index too.
+        assert_eq!(
+            a.interface_create(&router("filler")).unwrap_err().code,
+            WinError::ERROR_INTERFACE_ALREADY_EXISTS
+        );
+    }
+
+    #[test]
+    fn name_index_sees_raw_registry_edits() {
+        let (r, c) = installed();
+        assert!(c.interface_get_handle("Raw").is_err());
+        raw_write(&*r, |tx| {
+            let p = l::interface_key(77);
+            tx.create_key(&p)?;
+            tx.set_value(&p, l::INTERFACE_NAME, &RegValue::sz("Raw"))?;
+            tx.set_value(&p, l::TYPE, &RegValue::dword(2))
+        });
+        assert_eq!(
+            c.interface_get_handle("raw").unwrap(),
+            InterfaceId {
+                key: 77,
+                name: "Raw".into()
+            }
+        );
+        assert_eq!(c.interface_create(&router("Next")).unwrap().key, 78);
+    }
+
+    #[test]
+    fn warm_index_makes_single_object_calls_scan_nothing() {
+        let probe = Probe::new();
+        let c = RegistryConfig::new(Arc::clone(&probe));
+        c.install(&links()).unwrap();
+        for i in 0..50 {
+            c.interface_create(&router(&format!("R{i}"))).unwrap();
+        }
+        c.interface_get_handle("R0").unwrap(); // warm after install's rebuild
+        probe.interface_scans.store(0, Ordering::SeqCst);
+        for i in 0..50 {
+            let id = c.interface_get_handle(&format!("r{i}")).unwrap();
+            c.interface_get_info(&id).unwrap();
+            let mut info = router(&id.name);
+            info.enabled = i % 2 == 0;
+            c.interface_set_info(&id, 0, &info).unwrap();
+            c.if_transport_add(&id, pid::IP, None, Some(&l::DEFAULT_INTERFACE_INFO))
+                .unwrap();
+            let extra = c.interface_create(&router(&format!("X{i}"))).unwrap();
+            c.interface_delete(&extra).unwrap();
+            assert!(c.interface_get_handle(&format!("X{i}")).is_err());
+        }
+        assert_eq!(probe.interface_scans.load(Ordering::SeqCst), 0);
+        c.refresh().unwrap();
+        c.interface_get_handle("R1").unwrap();
+        assert_eq!(
+            probe.interface_scans.load(Ordering::SeqCst),
+            1,
+            "refresh drops the index"
+        );
+    }
+
+    #[test]
+    fn failed_writes_leave_no_trace_at_any_point() {
+        let probe = Probe::new();
+        let c = RegistryConfig::new(Arc::clone(&probe));
+        c.install(&links()).unwrap();
+        let id = c.interface_create(&router("Base")).unwrap();
+        // Count the write operations of each call, then fail each of them in turn.
+        type Call<'a> = Box<dyn Fn() -> Result<()> + 'a>;
+        let calls: Vec<(&str, Call<'_>)> = vec![
+            ("install", Box::new(|| c.install(&links()))),
+            (
+                "create",
+                Box::new(|| c.interface_create(&router("New")).map(|_| ())),
+            ),
+            ("delete", Box::new(|| c.interface_delete(&id))),
+            (
+                "add transport",
+                Box::new(|| {
+                    c.if_transport_add(&id, pid::IP, None, Some(&l::DEFAULT_INTERFACE_INFO))
+                        .map(|_| ())
+                }),
+            ),
+            (
+                "server set",
+                Box::new(|| {
+                    c.server_set_info(
+                        2,
+                        &ServerInfo {
+                            pptp: PortConfig {
+                                num_ports: 5,
+                                port_flags: 3,
+                            },
+                            l2tp: PortConfig {
+                                num_ports: 6,
+                                port_flags: 1,
+                            },
+                            sstp: PortConfig {
+                                num_ports: 7,
+                                port_flags: 1,
+                            },
+                            ..ServerInfo::default()
+                        },
+                    )
+                }),
+            ),
+            ("filter", Box::new(|| c.filter_set_info(pid::IP, true))),
+        ];
+        for (what, call) in &calls {
+            probe.fail_write_number(0);
+            let snap = probe.inner.snapshot();
+            let gen_before = probe.generation().unwrap();
+            // Count the call's writes on the real store, then undo it with a restore.
+            let backup = c.backup().unwrap();
+            call().unwrap_or_else(|e| panic!("{what}: {e}"));
+            let n = probe.writes.load(Ordering::SeqCst);
+            assert!(n > 0, "{what} writes something");
+            c.restore(&backup).unwrap();
+            assert_eq!(
+                sorted(probe.inner.snapshot()),
+                sorted(snap.clone()),
+                "{what}: restore undid it"
+            );
+            let restored = probe.inner.snapshot();
+            for k in 1..=n {
+                probe.fail_write_number(k);
+                let gen_now = probe.generation().unwrap();
+                let e = call().unwrap_err();
+                assert_eq!(
+                    e.code,
+                    WinError::ERROR_CANTWRITE,
+                    "{what}, failing write {k}: {e}"
+                );
+                assert_eq!(
+                    probe.inner.snapshot(),
+                    restored,
+                    "{what}: failing write {k} left a trace"
+                );
+                assert_eq!(
+                    probe.generation().unwrap(),
+                    gen_now,
+                    "{what}: generation moved"
+                );
+            }
+            probe.fail_write_number(0);
+            assert!(gen_before < probe.generation().unwrap());
+        }
+        // The index survived every failure: Base exists, New does not.
+        assert_eq!(c.interface_get_handle("base").unwrap().name, "Base");
+        assert_eq!(
+            c.interface_get_handle("New").unwrap_err().code,
+            WinError::ERROR_NO_SUCH_INTERFACE
+        );
+    }
+
+    fn sorted(mut s: Vec<(String, Values)>) -> Vec<(String, Values)> {
+        s.sort_by_key(|a| fold(&a.0));
+        s
+    }
+
+    fn reg_text(keys: &[RegKey]) -> Vec<u8> {
+        regfile::encode(keys)
+    }
+
+    fn key(path: &str, values: Vec<(&str, RegValue)>) -> RegKey {
+        RegKey {
+            path: path.to_owned(),
+            values: values.into_iter().map(|(n, v)| (n.to_owned(), v)).collect(),
+        }
+    }
+
+    #[test]
+    fn restore_rejects_bad_backups_without_touching_the_store() {
+        let (r, c) = installed();
+        c.interface_create(&router("Keep")).unwrap();
+        let good = regfile::decode(&c.backup().unwrap()).unwrap();
+        let before = r.snapshot();
+        let g = r.generation().unwrap();
+        let iface = |n: u32| format!(r"{}\{n}", l::INTERFACES);
+        let mut cases: Vec<(&str, Vec<u8>, WinError)> = vec![
+            (
+                "not a .reg file",
+                b"garbage".to_vec(),
+                WinError::ERROR_INVALID_DATA,
+            ),
+            ("empty", Vec::new(), WinError::ERROR_INVALID_DATA),
+        ];
+        let mut push = |what: &'static str, keys: Vec<RegKey>, code: WinError| {
+            cases.push((what, reg_text(&keys), code))
+        };
+        push(
+            "no RemoteAccess key",
+            good.iter()
+                .filter(|k| !names_equal(&k.path, l::REMOTE_ACCESS))
+                .cloned()
+                .collect(),
+            WinError::ERROR_INVALID_DATA,
+        );
+        let mut outside = good.clone();
+        outside.push(key(r"SOFTWARE\Evil", vec![]));
+        push(
+            "key outside the roots",
+            outside,
+            WinError::ERROR_INVALID_DATA,
+        );
+        let mut sibling = good.clone();
+        sibling.push(key(&format!("{}Extra", l::REMOTE_ACCESS), vec![]));
+        push(
+            "prefix-sharing sibling key",
+            sibling,
+            WinError::ERROR_INVALID_DATA,
+        );
+        let mut dup = good.clone();
+        dup.push(key(
+            &iface(90),
+            vec![
+                (l::INTERFACE_NAME, RegValue::sz("KEEP")),
+                (l::TYPE, RegValue::dword(2)),
+            ],
+        ));
+        push(
+            "duplicate interface name",
+            dup,
+            WinError::ERROR_INVALID_DATA,
+        );
+        let mut noname = good.clone();
+        noname.push(key(&iface(91), vec![(l::TYPE, RegValue::dword(2))]));
+        push(
+            "interface without name",
+            noname,
+            WinError::ERROR_INVALID_DATA,
+        );
+        let mut notype = good.clone();
+        notype.push(key(
+            &iface(92),
+            vec![(l::INTERFACE_NAME, RegValue::sz("NoType"))],
+        ));
+        push(
+            "interface without type",
+            notype,
+            WinError::ERROR_INVALID_DATA,
+        );
+        let mut badtype = good.clone();
+        badtype.push(key(
+            &iface(93),
+            vec![
+                (l::INTERFACE_NAME, RegValue::sz("T")),
+                (l::TYPE, RegValue::sz("2")),
+            ],
+        ));
+        push("string Type", badtype, WinError::ERROR_INVALID_DATA);
+        let mut blob = good.clone();
+        blob.push(key(
+            &format!(r"{}\0\Extra", l::INTERFACES),
+            vec![
+                (l::PROTOCOL_ID, RegValue::dword(9)),
+                (
+                    l::INTERFACE_INFO,
+                    RegValue::binary(vec![1, 0, 0, 0, 99, 0, 0, 0, 0, 0, 0, 0]),
+                ),
+            ],
+        ));
+        push(
+            "malformed InterfaceInfo",
+            blob,
+            WinError::ERROR_INVALID_PARAMETER,
+        );
+        let mut gblob = good.clone();
+        gblob.push(key(
+            &format!(r"{}\Bad", l::ROUTER_MANAGERS),
+            vec![
+                (l::PROTOCOL_ID, RegValue::dword(9)),
+                (l::GLOBAL_INFO, RegValue::binary(vec![2; 16])),
+            ],
+        ));
+        push(
+            "malformed GlobalInfo",
+            gblob,
+            WinError::ERROR_INVALID_PARAMETER,
+        );
+        let mut twice = good.clone();
+        twice.push(good[0].clone());
+        push("key twice", twice, WinError::ERROR_INVALID_DATA);
+        for (what, bytes, code) in cases {
+            let e = c.restore(&bytes).unwrap_err();
+            assert_eq!(e.code, code, "{what}: {e}");
+            assert!(!e.detail.is_empty(), "{what}: the error says why");
+            assert_eq!(r.snapshot(), before, "{what}: store touched");
+            assert_eq!(
+                r.generation().unwrap(),
+                g,
+                "{what}: a transaction committed"
+            );
+        }
+        assert_eq!(c.interface_get_handle("keep").unwrap().name, "Keep");
+    }
+
+    #[test]
+    fn backup_then_restore_reproduces_the_tree_on_a_fresh_store() {
+        let (r, c) = installed();
+        let id = c.interface_create(&router("Branch")).unwrap();
+        c.if_transport_add(&id, pid::IP, None, Some(&l::DEFAULT_INTERFACE_INFO))
+            .unwrap();
+        c.server_set_info_ex(&ServerSetConfigEx {
+            protocols: set_config::SSTP,
+            config: TunnelConfig {
+                sstp: SstpConfig {
+                    ports: PortConfig {
+                        num_ports: 9,
+                        port_flags: 1,
+                    },
+                    use_https: true,
+                    cert_algorithm: l::CALG_SHA_256,
+                    cert_is_default: false,
+                    cert_hash: vec![7; 32],
+                },
+                ..TunnelConfig::default()
+            },
+        })
+        .unwrap();
+        let backup = c.backup().unwrap();
+        let keys = regfile::decode(&backup).unwrap();
+        assert_eq!(keys[0].path, l::REMOTE_ACCESS);
+        for root in l::BACKUP_ROOTS {
+            assert!(keys.iter().any(|k| k.path == root), "backup holds {root}");
+        }
+        assert!(
+            keys.iter()
+                .all(|k| l::BACKUP_ROOTS.iter().any(|root| under_root(&k.path, root)))
+        );
+
+        let fresh = Arc::new(MemRegistry::new());
+        let c2 = RegistryConfig::new(Arc::clone(&fresh));
+        c2.restore(&backup).unwrap();
+        assert_eq!(sorted(fresh.snapshot()), sorted(r.snapshot()));
+        assert_eq!(
+            c2.backup().unwrap(),
+            backup,
+            "a restored store backs up byte-identically"
+        );
+        assert_eq!(c2.interface_get_handle("BRANCH").unwrap(), id);
+    }
+
+    #[test]
+    fn backup_of_an_empty_store_is_file_not_found() {
+        let c = RegistryConfig::new(MemRegistry::new());
+        assert_eq!(c.backup().unwrap_err().code, WinError::ERROR_FILE_NOT_FOUND);
+    }
+
+    #[test]
+    fn install_writes_the_windows_7_tree() {
+        let (r, _) = installed();
+        let links = links();
+        let ra = l::REMOTE_ACCESS;
+        let dw = RegValue::dword;
+        let mut want: Vec<(String, Vec<(&str, RegValue)>)> = vec![
+            (ra.to_owned(), vec![(l::CONFIGURATION_FLAGS, dw(1))]),
+            (l::INTERFACES.to_owned(), vec![(l::STAMP, dw(0))]),
+        ];
+        let names = [
+            "Loopback".to_owned(),
+            "Internal".to_owned(),
+            links[1].guid.clone(),
+            links[2].guid.clone(),
+        ];
+        for (i, (name, t)) in names.iter().zip([5, 4, 3, 3]).enumerate() {
+            let p = l::interface_key(i as u32);
+            want.push((
+                p.clone(),
+                vec![
+                    (l::INTERFACE_NAME, RegValue::sz(name)),
+                    (l::TYPE, dw(t)),
+                    (l::ENABLED, dw(1)),
+                    (l::STAMP, dw(0)),
+                ],
+            ));
+            for (sub, pidv) in [("Ip", 0x21), ("Ipv6", 0x57)] {
+                want.push((
+                    format!(r"{p}\{sub}"),
+                    vec![
+                        (l::PROTOCOL_ID, dw(pidv)),
+                        (
+                            l::INTERFACE_INFO,
+                            RegValue::binary(l::DEFAULT_INTERFACE_INFO),
+                        ),
+                    ],
+                ));
+            }
+        }
+        want.push((
+            l::PARAMETERS.to_owned(),
+            vec![
+                (
+                    "ServiceDLL",
+                    RegValue::expand_sz(r"%SystemRoot%\System32\mprdim.dll"),
+                ),
+                ("QuarantineInstalled", dw(1)),
+                ("LoggingFlags", dw(2)),
+                ("ServerFlags", dw(0x0080_2602)),
+                ("ServiceDllUnloadOnStop", dw(1)),
+                ("Stamp", dw(0)),
+                ("UsersConfigured", dw(0)),
+                ("RouterType", dw(7)),
+            ],
+        ));
+        want.push((l::ROUTER_MANAGERS.to_owned(), vec![(l::STAMP, dw(0))]));
+        for (sub, pidv, blob) in [
+            ("Ip", 0x21, l::DEFAULT_IP_GLOBAL_INFO),
+            ("Ipv6", 0x57, l::DEFAULT_IPV6_GLOBAL_INFO),
+        ] {
+            want.push((
+                format!(r"{}\{sub}", l::ROUTER_MANAGERS),
+                vec![
+                    (l::PROTOCOL_ID, dw(pidv)),
+                    (l::GLOBAL_INFO, RegValue::binary(blob)),
+                    (
+                        l::DLL_PATH,
+                        RegValue::expand_sz(r"%SystemRoot%\System32\iprtrmgr.dll"),
+                    ),
+                ],
+            ));
+        }
+        let got: Vec<(String, Values)> = r
+            .snapshot()
+            .into_iter()
+            .filter(|(p, _)| under_root(p, ra))
+            .collect();
+        let want: Vec<(String, Values)> = want
+            .into_iter()
+            .map(|(p, v)| (p, v.into_iter().map(|(n, v)| (n.to_owned(), v)).collect()))
+            .collect();
+        assert_eq!(got, want);
+
+        // Friendly names of every link, and one pool per managed protocol.
+        let snap = r.snapshot();
+        for link in &links {
+            let p = format!(r"{}\{}\Connection", l::NETWORK_CLASS, link.guid);
+            let (_, v) = snap.iter().find(|(q, _)| *q == p).expect("connection key");
+            assert_eq!(v, &vec![(l::NAME.to_owned(), RegValue::sz(&link.name))]);
+        }
+        let pools: Vec<_> = snap
+            .iter()
+            .filter(|(p, _)| p.starts_with(l::PORTS_CLASS) && p.len() > l::PORTS_CLASS.len())
+            .collect();
+        assert_eq!(pools.len(), l::POOLS.len());
+        assert_eq!(pools[0].0, format!(r"{}\0000", l::PORTS_CLASS));
+    }
+
+    #[test]
+    fn install_twice_gives_the_same_tree_and_keeps_foreign_pools() {
+        let (r, c) = installed();
+        raw_write(&*r, |tx| {
+            let p = format!(r"{}\0042", l::PORTS_CLASS);
+            tx.create_key(&p)?;
+            tx.set_value(&p, l::COMPONENT_ID, &RegValue::sz("ms_pppoeminiport"))
+        });
+        let first = r.snapshot();
+        c.install(&links()).unwrap();
+        assert_eq!(sorted(r.snapshot()), sorted(first));
+    }
+
+    #[test]
+    fn install_rejects_bad_links() {
+        let c = RegistryConfig::new(MemRegistry::new());
+        let mut bad = links();
+        bad[1].guid = "eth0".into();
+        assert_eq!(
+            c.install(&bad).unwrap_err().code,
+            WinError::ERROR_INVALID_PARAMETER
+        );
+        let mut dup = links();
+        dup[2].guid = dup[1].guid.to_ascii_lowercase();
+        assert_eq!(
+            c.install(&dup).unwrap_err().code,
+            WinError::ERROR_INVALID_PARAMETER
+        );
+        assert!(c.registry().snapshot().is_empty());
+    }
+
+    #[test]
+    fn interface_keys_are_max_plus_one_and_foreign_keys_are_ignored() {
+        let (r, c) = installed();
+        raw_write(&*r, |tx| {
+            for k in ["007", "x", "IKEv2CustomPolicy"] {
+                tx.create_key(&format!(r"{}\{k}", l::INTERFACES))?;
+            }
+            // A numeric key without an InterfaceName is not an interface but holds its number.
+            tx.create_key(&l::interface_key(20)).map(|_| ())
+        });
+        let all = c.interface_enum(0, u32::MAX).unwrap();
+        assert_eq!(
+            all.entries.iter().map(|e| e.id.key).collect::<Vec<_>>(),
+            vec![0, 1, 2, 3]
+        );
+        let a = c.interface_create(&router("A")).unwrap();
+        assert_eq!(a.key, 21);
+        let b = c.interface_create(&router("B")).unwrap();
+        c.interface_delete(&a).unwrap();
+        assert_eq!(c.interface_create(&router("C")).unwrap().key, 23);
+        c.interface_delete(&b).unwrap();
+        c.interface_delete(&c.interface_get_handle("C").unwrap())
+            .unwrap();
+        assert_eq!(
+            c.interface_create(&router("D")).unwrap().key,
+            21,
+            "numbering restarts above the highest key"
+        );
+    }
+
+    #[test]
+    fn interface_created_values_are_windows_shaped() {
+        let (r, c) = installed();
+        let mut info = router("Hours");
+        info.enabled = false;
+        info.dialout_hours = Some(vec![
+            "2 09:00-12:00 13:00-17:30".into(),
+            "4 00:00-24:00".into(),
+        ]);
+        let id = c.interface_create(&info).unwrap();
+        let v = r
+            .transact(TxMode::Read, &mut |tx| tx.values(&l::interface_key(id.key)))
+            .unwrap();
+        let names: Vec<&str> = v.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                l::INTERFACE_NAME,
+                l::TYPE,
+                l::ENABLED,
+                l::DIAL_OUT_HOURS,
+                l::STAMP
+            ]
+        );
+        assert_eq!(val(&v, l::DIAL_OUT_HOURS).unwrap().ty, REG_MULTI_SZ);
+        let got = c.interface_get_info(&id).unwrap();
+        assert_eq!(got.dialout_hours, info.dialout_hours);
+        assert_eq!(got.connection_state, ConnectionState::UNREACHABLE);
+        assert_eq!(got.unreachability_reasons, MPR_INTERFACE_ADMIN_DISABLED);
+        // Level 1 with None removes the restriction; level 0 leaves it alone.
+        info.dialout_hours = None;
+        info.enabled = true;
+        c.interface_set_info(&id, 0, &info).unwrap();
+        assert!(c.interface_get_info(&id).unwrap().dialout_hours.is_some());
+        c.interface_set_info(&id, 1, &info).unwrap();
+        let got = c.interface_get_info(&id).unwrap();
+        assert_eq!(got.dialout_hours, None);
+        assert_eq!(got.connection_state, ConnectionState::DISCONNECTED);
+    }
+
+    #[test]
+    fn absent_enabled_value_means_enabled() {
+        let (r, c) = installed();
+        let id = c.interface_create(&router("NoEnabled")).unwrap();
+        raw_write(&*r, |tx| {
+            tx.delete_value(&l::interface_key(id.key), l::ENABLED)
+                .map(|_| ())
+        });
+        assert!(c.interface_get_info(&id).unwrap().enabled);
+    }
+
+    #[test]
+    fn dialout_hours_format_is_checked() {
+        for good in [
+            "0 00:00-24:00",
+            "6 23:59-24:00",
+            "3 01:00-02:00 02:00-03:00",
+        ] {
+            assert!(valid_hours_entry(good), "{good}");
+        }
+        for bad in [
+            "",
+            "7 01:00-02:00",
+            "1",
+            "1 ",
+            "1 02:00-01:00",
+            "1 01:00-01:00",
+            "1 24:01-24:02",
+            "1 1:00-2:00",
+            "1  01:00-02:00",
+            "1 01:00-02:00 ",
+            "1 01:60-02:00",
+            "1 01:00–02:00",
+            "12 01:00-02:00",
+            "a 01:00-02:00",
+            "1 01:00-02:00,03:00-04:00",
+            "1 25:00-26:00",
+        ] {
+            assert!(!valid_hours_entry(bad), "{bad:?}");
+        }
+        let c = RegistryConfig::new(MemRegistry::new());
+        let mut info = router("H");
+        info.dialout_hours = Some(vec!["8 01:00-02:00".into()]);
+        assert_eq!(
+            c.interface_create(&info).unwrap_err().code,
+            WinError::ERROR_INVALID_PARAMETER
+        );
+    }
+
+    #[test]
+    fn interface_names_are_checked_in_utf16_units() {
+        let c = RegistryConfig::new(MemRegistry::new());
+        let max = "é".repeat(256);
+        assert!(c.interface_create(&router(&max)).is_ok());
+        let over = format!("{}\u{1F600}", "a".repeat(255)); // 255 + a surrogate pair = 257 units
+        assert_eq!(
+            c.interface_create(&router(&over)).unwrap_err().code,
+            WinError::ERROR_INVALID_PARAMETER
+        );
+        let mut t = router("BadType");
+        t.if_type = InterfaceType(8);
+        assert_eq!(
+            c.interface_create(&t).unwrap_err().code,
+            WinError::ERROR_INVALID_PARAMETER
+        );
+        assert!(
+            c.interface_create(&router(r"back\slash")).is_ok(),
+            "names are values, not key names"
+        );
+    }
+
+    #[test]
+    fn transports_are_identified_by_protocol_id_not_key_name() {
+        let (r, c) = installed();
+        raw_write(&*r, |tx| {
+            let p = format!(r"{}\Whatever", l::ROUTER_MANAGERS);
+            tx.create_key(&p)?;
+            tx.set_value(&p, l::PROTOCOL_ID, &RegValue::dword(0x99))?;
+            tx.create_key(&format!(r"{}\NoId", l::ROUTER_MANAGERS))
+                .map(|_| ())
+        });
+        let id = c.transport_get_handle(0x99).unwrap();
+        assert_eq!(c.transport_get_info(&id).unwrap().name, "Whatever");
+        let listed: Vec<u32> = c
+            .transport_enum(0, u32::MAX)
+            .unwrap()
+            .entries
+            .iter()
+            .map(|e| e.id.protocol_id)
+            .collect();
+        assert_eq!(listed, vec![0x21, 0x57, 0x99]);
+        // A new transport may not take over a key that holds another one (or none).
+        for name in ["whatever", "NOID", "ip"] {
+            let e = c
+                .transport_create(0x77, Some(name), None, None, None)
+                .unwrap_err();
+            assert_eq!(e.code, WinError::ERROR_ALREADY_EXISTS, "{name}");
+        }
+        // Creating an existing id updates it whatever name is passed.
+        c.transport_create(0x99, Some("Other"), None, None, Some(r"%SystemRoot%\x.dll"))
+            .unwrap();
+        let info = c.transport_get_info(&id).unwrap();
+        assert_eq!(
+            (info.name.as_str(), info.dll_path.as_deref()),
+            ("Whatever", Some(r"%SystemRoot%\x.dll"))
+        );
+        for bad in ["", "a\\b", "nul\0"] {
+            assert_eq!(
+                c.transport_create(0x55, Some(bad), None, None, None)
+                    .unwrap_err()
+                    .code,
+                WinError::ERROR_INVALID_PARAMETER
+            );
+        }
+        assert_eq!(transport_key_name(&"ü".repeat(41)).unwrap(), "ü".repeat(40));
+        assert_eq!(
+            transport_key_name(&format!("{}\u{1F600}", "a".repeat(39))).unwrap(),
+            "a".repeat(39)
+        );
+    }
+
+    #[test]
+    fn transport_delete_leaves_interface_transports() {
+        let (_, c) = installed();
+        c.transport_delete(&c.transport_get_handle(pid::IPV6).unwrap())
+            .unwrap();
+        assert_eq!(
+            c.transport_get_handle(pid::IPV6).unwrap_err().code,
+            WinError::ERROR_UNKNOWN_PROTOCOL_ID
+        );
+        let lo = c.interface_get_handle("Loopback").unwrap();
+        assert!(c.if_transport_get_handle(&lo, pid::IPV6).is_ok());
+    }
+
+    #[test]
+    fn filter_state_lives_in_the_global_info_block() {
+        let (r, c) = installed();
+        assert!(!c.filter_get_info(pid::IP).unwrap());
+        c.filter_set_info(pid::IP, true).unwrap();
+        assert!(c.filter_get_info(pid::IP).unwrap());
+        assert!(!c.filter_get_info(pid::IPV6).unwrap());
+        let global = c
+            .transport_get_info(&TransportId {
+                protocol_id: pid::IP,
+            })
+            .unwrap()
+            .global_info
+            .unwrap();
+        let h = info::validate(&global).unwrap();
+        assert_eq!(
+            h.find(l::IP_FILTER_ENABLE_INFO).unwrap().data,
+            vec![1, 0, 0, 0]
+        );
+        // The blocks that were there stay, unchanged and in order.
+        let orig = info::validate(&l::DEFAULT_IP_GLOBAL_INFO).unwrap();
+        assert_eq!(h.blocks[..2], orig.blocks[..]);
+        c.filter_set_info(pid::IPV6, true).unwrap();
+        c.filter_set_info(pid::IP, false).unwrap();
+        assert!(!c.filter_get_info(pid::IP).unwrap());
+        assert!(c.filter_get_info(pid::IPV6).unwrap());
+        // Other transports keep a FilterEnable value.
+        c.transport_create(pid::IPX, None, None, None, None)
+            .unwrap();
+        c.filter_set_info(pid::IPX, true).unwrap();
+        assert!(c.filter_get_info(pid::IPX).unwrap());
+        let v = r
+            .transact(TxMode::Read, &mut |tx| {
+                tx.get_value(&format!(r"{}\IPX", l::ROUTER_MANAGERS), l::FILTER_ENABLE)
+            })
+            .unwrap();
+        assert_eq!(v, Some(RegValue::dword(1)));
+        assert_eq!(
+            c.filter_get_info(0x1234).unwrap_err().code,
+            WinError::ERROR_UNKNOWN_PROTOCOL_ID
+        );
+        assert_eq!(
+            c.filter_set_info(0x1234, true).unwrap_err().code,
+            WinError::ERROR_UNKNOWN_PROTOCOL_ID
+        );
+    }
+
+    #[test]
+    fn corrupt_stored_global_info_is_invalid_data() {
+        let (r, c) = installed();
+        raw_write(&*r, |tx| {
+            tx.set_value(
+                &format!(r"{}\Ip", l::ROUTER_MANAGERS),
+                l::GLOBAL_INFO,
+                &RegValue::binary(vec![9; 20]),
+            )
+        });
+        assert_eq!(
+            c.filter_get_info(pid::IP).unwrap_err().code,
+            WinError::ERROR_INVALID_DATA
+        );
+        assert_eq!(
+            c.filter_set_info(pid::IP, true).unwrap_err().code,
+            WinError::ERROR_INVALID_DATA
+        );
+    }
+
+    #[test]
+    fn custom_info_round_trips_and_clears() {
+        let (r, c) = installed();
+        let id = c.interface_create(&router("Ike")).unwrap();
+        assert_eq!(
+            c.interface_get_custom_info(&id).unwrap(),
+            CustomInfoEx::default()
+        );
+        let ts = |t: i32, b: u8| TrafficSelector {
+            ts_type: t,
+            protocol_id: b,
+            port_start: 500,
+            port_end: 4500,
+            payload_id: 3,
+            addr_start: TsAddress {
+                family: 2,
+                addr: [10, 0, 0, b, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
+            },
+            addr_end: TsAddress {
+                family: 23,
+                addr: [0xfe; 16],
+            },
+        };
+        let info = CustomInfoEx {
+            flags: MPRAPI_IF_CUSTOM_CONFIG_FOR_IKEV2,
+            ikev2: IfCustomIkev2 {
+                sa_lifetime: 3600,
+                sa_data_size: 2048,
+                certificate_name: vec![1, 2, 3],
+                custom_policy: Some(CustomPolicy {
+                    integrity_method: 2,
+                    encryption_method: 4,
+                    cipher_transform_constant: 2,
+                    auth_transform_constant: 2,
+                    pfs_group: 3,
+                    dh_group: 2,
+                }),
+                certificate_hash: vec![0xAB; 20],
+                mm_sa_lifetime: 480,
+                traffic_selectors_initiator: vec![ts(7, 1), ts(8, 2)],
+                traffic_selectors_responder: vec![ts(7, 9)],
+            },
+        };
+        c.interface_set_custom_info(&id, &info).unwrap();
+        assert_eq!(c.interface_get_custom_info(&id).unwrap(), info);
+        let sel = r
+            .transact(TxMode::Read, &mut |tx| {
+                tx.get_value(&l::interface_key(id.key), l::TRAFFIC_SELECTORS_INITIATOR)
+            })
+            .unwrap()
+            .unwrap();
+        assert_eq!(sel.data.len(), 2 * TS_RECORD_LEN);
+        c.interface_set_custom_info(&id, &CustomInfoEx::default())
+            .unwrap();
+        assert_eq!(
+            c.interface_get_custom_info(&id).unwrap(),
+            CustomInfoEx::default()
+        );
+        let mut bad = info.clone();
+        bad.ikev2.sa_lifetime = 299;
+        assert_eq!(
+            c.interface_set_custom_info(&id, &bad).unwrap_err().code,
+            WinError::ERROR_INVALID_PARAMETER
+        );
+        let lan = c.interface_get_handle("Internal").unwrap();
+        assert_eq!(
+            c.interface_set_custom_info(&lan, &info).unwrap_err().code,
+            WinError::ERROR_INVALID_PARAMETER
+        );
+    }
+
+    #[test]
+    fn server_info_levels_and_limits() {
+        let (_, c) = installed();
+        let s = c.server_get_info().unwrap();
+        assert!(!s.lan_only_mode);
+        assert_eq!(
+            (s.pptp.num_ports, s.l2tp.num_ports, s.sstp.num_ports),
+            (128, 128, 128)
+        );
+        assert_eq!(s.total_ports, 128 * 5);
+        let good = ServerInfo {
+            pptp: PortConfig {
+                num_ports: 16384,
+                port_flags: 3,
+            },
+            l2tp: PortConfig {
+                num_ports: 30000,
+                port_flags: 2,
+            },
+            sstp: PortConfig {
+                num_ports: 1,
+                port_flags: 1,
+            },
+            ..ServerInfo::default()
+        };
+        for level in [0, 3, 4] {
+            assert_eq!(
+                c.server_set_info(level, &good).unwrap_err().code,
+                WinError::ERROR_NOT_SUPPORTED
+            );
+        }
+        c.server_set_info(1, &good).unwrap();
+        assert_eq!(
+            c.server_get_info().unwrap().sstp.num_ports,
+            128,
+            "level 1 leaves SSTP"
+        );
+        c.server_set_info(2, &good).unwrap();
+        let s = c.server_get_info().unwrap();
+        assert_eq!((s.pptp, s.l2tp, s.sstp), (good.pptp, good.l2tp, good.sstp));
+        let bad = |f: &dyn Fn(&mut ServerInfo)| {
+            let mut b = good;
+            f(&mut b);
+            c.server_set_info(2, &b).unwrap_err().code
+        };
+        assert_eq!(
+            bad(&|b| b.pptp.num_ports = 0),
+            WinError::ERROR_INVALID_PARAMETER
+        );
+        assert_eq!(
+            bad(&|b| b.pptp.num_ports = 16385),
+            WinError::ERROR_INVALID_PARAMETER
+        );
+        assert_eq!(
+            bad(&|b| b.l2tp.num_ports = 30001),
+            WinError::ERROR_INVALID_PARAMETER
+        );
+        assert_eq!(
+            bad(&|b| b.l2tp.port_flags = 4),
+            WinError::ERROR_INVALID_PARAMETER
+        );
+        assert_eq!(
+            bad(&|b| b.sstp.port_flags = 2),
+            WinError::ERROR_INVALID_PARAMETER
+        );
+        assert_eq!(
+            bad(&|b| b.sstp.num_ports = 0),
+            WinError::ERROR_INVALID_PARAMETER
+        );
+    }
+
+    #[test]
+    fn lan_only_mode_follows_router_type() {
+        assert!(!lan_only_mode(&[(
+            l::ROUTER_TYPE.into(),
+            RegValue::dword(7)
+        )]));
+        assert!(lan_only_mode(&[(
+            l::ROUTER_TYPE.into(),
+            RegValue::dword(2)
+        )]));
+        assert!(lan_only_mode(&[(
+            l::ROUTER_TYPE.into(),
+            RegValue::dword(0x12)
+        )]));
+        assert!(!lan_only_mode(&[(
+            l::ROUTER_TYPE.into(),
+            RegValue::dword(0x20)
+        )]));
+        assert!(lan_only_mode(&[(
+            l::LAN_ONLY_MODE.into(),
+            RegValue::dword(1)
+        )]));
+        assert!(!lan_only_mode(&[]));
+    }
+
+    #[test]
+    fn tunnel_config_round_trips_and_applies_only_selected_protocols() {
+        let (_, c) = installed();
+        let before = c.server_get_info_ex().unwrap();
+        assert_eq!(before.config.ikev2.idle_timeout, 300);
+        let mut cfg = before.config.clone();
+        cfg.ikev2.idle_timeout = 600;
+        cfg.ikev2.certificate_names = vec![vec![1, 2], vec![3]];
+        cfg.ikev2.certificate_ekus = vec![CertEku {
+            is_oid: true,
+            eku: "1.3.6.1.5.5.7.3.1".into(),
+        }];
+        cfg.ikev2.custom_policy = Some(CustomPolicy {
+            integrity_method: 1,
+            ..CustomPolicy::default()
+        });
+        cfg.ikev2.machine_certificate_name = vec![5; 10];
+        cfg.ikev2.mm_sa_lifetime = 999;
+        cfg.l2tp.encryption_type = 2;
+        cfg.l2tp.sa_lifetime = 3600;
+        cfg.gre = PortConfig {
+            num_ports: 3,
+            port_flags: 2,
+        };
+        cfg.pptp = PortConfig {
+            num_ports: 1,
+            port_flags: 1,
+        };
+        c.server_set_info_ex(&ServerSetConfigEx {
+            protocols: set_config::IKEV2 | set_config::GRE,
+            config: cfg.clone(),
+        })
+        .unwrap();
+        let got = c.server_get_info_ex().unwrap().config;
+        assert_eq!(got.ikev2, cfg.ikev2);
+        assert_eq!(got.gre, cfg.gre);
+        assert_eq!(got.pptp, before.config.pptp, "PPTP bit not set: unchanged");
+        assert_eq!(got.l2tp, before.config.l2tp, "L2TP bit not set: unchanged");
+        c.server_set_info_ex(&ServerSetConfigEx {
+            protocols: 0x1F,
+            config: cfg.clone(),
+        })
+        .unwrap();
+        assert_eq!(c.server_get_info_ex().unwrap().config, cfg);
+        let reject = |f: &dyn Fn(&mut ServerSetConfigEx)| {
+            let mut s = ServerSetConfigEx {
+                protocols: 0x1F,
+                config: cfg.clone(),
+            };
+            f(&mut s);
+            c.server_set_info_ex(&s).unwrap_err().code
+        };
+        assert_eq!(
+            reject(&|s| s.protocols = 0x20),
+            WinError::ERROR_INVALID_PARAMETER
+        );
+        assert_eq!(
+            reject(&|s| s.config.ikev2.idle_timeout = 299),
+            WinError::ERROR_INVALID_PARAMETER
+        );
+        assert_eq!(
+            reject(&|s| s.config.ikev2.network_blackout_time = 119),
+            WinError::ERROR_INVALID_PARAMETER
+        );
+        assert_eq!(
+            reject(&|s| s.config.ikev2.sa_data_size_for_renegotiation = 1023),
+            WinError::ERROR_INVALID_PARAMETER
+        );
+        assert_eq!(
+            reject(&|s| s.config.ikev2.config_options = 1),
+            WinError::ERROR_INVALID_PARAMETER
+        );
+        assert_eq!(
+            reject(&|s| s.config.ikev2.ports.port_flags = 2),
+            WinError::ERROR_INVALID_PARAMETER
+        );
+        assert_eq!(
+            reject(&|s| s.config.sstp.cert_algorithm = 0x8004),
+            WinError::ERROR_INVALID_PARAMETER
+        );
+        assert_eq!(
+            reject(&|s| s.config.sstp.cert_hash = vec![0; 33]),
+            WinError::ERROR_INVALID_PARAMETER
+        );
+        assert_eq!(
+            reject(&|s| s.config.l2tp.encryption_type = 4),
+            WinError::ERROR_INVALID_PARAMETER
+        );
+        assert_eq!(
+            reject(&|s| s.config.gre.num_ports = 0),
+            WinError::ERROR_INVALID_PARAMETER
+        );
+        assert_eq!(
+            c.server_get_info_ex().unwrap().config,
+            cfg,
+            "rejected calls changed nothing"
+        );
+    }
+
+    #[test]
+    fn friendly_names_follow_the_network_class_and_q23() {
+        let (_, c) = installed();
+        let eth0 = l::link_guid("unit-test", "eth0");
+        assert_eq!(c.get_friendly_name(&eth0).unwrap(), "eth0");
+        assert_eq!(
+            c.get_friendly_name(&eth0.to_ascii_lowercase()).unwrap(),
+            "eth0"
+        );
+        assert_eq!(c.get_guid_name("ETH0").unwrap(), eth0);
+        assert_eq!(
+            c.get_friendly_name(&l::link_guid("unit-test", "lo"))
+                .unwrap(),
+            "lo"
+        );
+        c.interface_create(&router("DemandDial")).unwrap();
+        assert_eq!(c.get_friendly_name("demanddial").unwrap(), "demanddial");
+        assert_eq!(c.get_guid_name("DemandDial").unwrap(), "DemandDial");
+        for unknown in [
+            "",
+            "nobody",
+            r"..\..",
+            &format!(r"{eth0}\Connection"),
+            &l::link_guid("unit-test", "eth9"),
+        ] {
+            assert_eq!(
+                c.get_friendly_name(unknown).unwrap_err().code,
+                WinError::ERROR_NOT_FOUND,
+                "{unknown:?}"
+            );
+        }
+        assert_eq!(
+            c.get_guid_name("nobody").unwrap_err().code,
+            WinError::ERROR_NOT_FOUND
+        );
+    }
+
+    #[test]
+    fn q17_dedicated_and_internal_accept_only_no_op_updates() {
+        let (_, c) = installed();
+        for name in ["Internal", &l::link_guid("unit-test", "eth0")] {
+            let id = c.interface_get_handle(name).unwrap();
+            let mut info = c.interface_get_info(&id).unwrap();
+            c.interface_set_info(&id, 0, &info).unwrap();
+            c.interface_set_info(&id, 1, &info).unwrap();
+            info.enabled = false;
+            assert_eq!(
+                c.interface_set_info(&id, 0, &info).unwrap_err().code,
+                WinError::ERROR_INVALID_PARAMETER
+            );
+            info.enabled = true;
+            info.dialout_hours = Some(vec!["1 01:00-02:00".into()]);
+            assert_eq!(
+                c.interface_set_info(&id, 1, &info).unwrap_err().code,
+                WinError::ERROR_INVALID_PARAMETER
+            );
+            c.interface_set_info(&id, 0, &info).unwrap(); // level 0 ignores the hours
+        }
+        let lo = c.interface_get_handle("Loopback").unwrap();
+        let mut info = c.interface_get_info(&lo).unwrap();
+        info.enabled = false;
+        c.interface_set_info(&lo, 0, &info).unwrap();
+        assert_eq!(
+            c.interface_set_info(&lo, 4, &info).unwrap_err().code,
+            WinError::ERROR_INVALID_PARAMETER
+        );
+    }
+
+    #[test]
+    fn empty_store_reads_as_an_empty_configuration() {
+        let c = RegistryConfig::new(MemRegistry::new());
+        assert_eq!(
+            c.interface_enum(0, 10).unwrap(),
+            Page {
+                entries: vec![],
+                total_from_resume: 0,
+                next_resume: 0
+            }
+        );
+        assert_eq!(
+            c.interface_enum(1, 10).unwrap_err().code,
+            WinError::ERROR_NO_MORE_ITEMS
+        );
+        assert_eq!(c.transport_enum(0, 10).unwrap().entries, vec![]);
+        assert_eq!(
+            c.transport_get_handle(pid::IP).unwrap_err().code,
+            WinError::ERROR_UNKNOWN_PROTOCOL_ID
+        );
+        assert_eq!(
+            c.interface_get_handle("x").unwrap_err().code,
+            WinError::ERROR_NO_SUCH_INTERFACE
+        );
+        assert_eq!(c.server_get_info().unwrap(), ServerInfo::default());
+        assert_eq!(
+            c.get_guid_name("eth0").unwrap_err().code,
+            WinError::ERROR_NOT_FOUND
+        );
+        // The first interface of an empty store gets key 0 and creates the parents.
+        assert_eq!(c.interface_create(&router("First")).unwrap().key, 0);
+    }
+
+    #[test]
+    fn if_transport_keys_without_protocol_id_are_not_transports() {
+        let (_, c) = installed();
+        let id = c.interface_create(&router("P")).unwrap();
+        c.interface_set_custom_info(
+            &id,
+            &CustomInfoEx {
+                flags: 1,
+                ikev2: IfCustomIkev2 {
+                    sa_lifetime: 300,
+                    sa_data_size: 1024,
+                    custom_policy: Some(CustomPolicy::default()),
+                    ..IfCustomIkev2::default()
+                },
+            },
+        )
+        .unwrap();
+        c.if_transport_add(&id, pid::IP, None, None).unwrap();
+        let page = c.if_transport_enum(&id, 0, u32::MAX).unwrap();
+        assert_eq!(
+            page.entries
+                .iter()
+                .map(|e| e.name.as_str())
+                .collect::<Vec<_>>(),
+            ["IP"]
+        );
+        let it = c.if_transport_get_handle(&id, pid::IP).unwrap();
+        assert_eq!(
+            c.if_transport_get_info(&it).unwrap(),
+            None,
+            "added without a blob"
+        );
+        assert_eq!(
+            c.if_transport_add(&id, 0x4242, Some(l::IKEV2_CUSTOM_POLICY), None)
+                .unwrap_err()
+                .code,
+            WinError::ERROR_ALREADY_EXISTS
+        );
+    }
+}
