@@ -240,7 +240,17 @@ pub fn fold(s: &str) -> String {
     if s.is_ascii() {
         s.to_ascii_uppercase()
     } else {
-        s.chars().flat_map(char::to_uppercase).collect()
+        // Simple (one-to-one) mapping only: a letter whose upper case is several letters
+        // (ß -> SS) stays itself, as in the registry's per-character upcase table.
+        s.chars()
+            .map(|c| {
+                let mut up = c.to_uppercase();
+                match (up.next(), up.next()) {
+                    (Some(u), None) => u,
+                    _ => c,
+                }
+            })
+            .collect()
     }
 }
 
@@ -275,6 +285,8 @@ mod tests {
         assert!(names_equal("RouterManagers", "ROUTERMANAGERS"));
         assert!(names_equal("Éthernet-ü", "éTHERNET-Ü"));
         assert!(!names_equal("Ip", "Ipv6"));
+        assert!(!names_equal("Straße", "STRASSE"), "simple folding: ß is not SS");
+        assert!(names_equal("σίσυφος", "ΣΊΣΥΦΟΣ"));
     }
 
     #[test]
