@@ -214,25 +214,14 @@ fn scan(bytes: &[u8]) -> Result<RawHeader> {
         });
     }
 
-    let mut types: Vec<u32> = entries.iter().map(|e| e.info_type).collect();
-    types.sort_unstable();
-    if let Some(w) = types.windows(2).find(|w| w[0] == w[1]) {
+    if let Some(t) = duplicate_type(&entries) {
         return Err(Error::invalid_parameter(format!(
-            "info header has more than one block of type {:#010x}",
-            w[0]
+            "info header has more than one block of type {t:#010x}"
         )));
     }
-
-    let mut spans: Vec<(u32, u32, u32)> = entries
-        .iter()
-        .filter(|e| e.len > 0)
-        .map(|e| (e.offset, e.offset + e.len, e.info_type))
-        .collect();
-    spans.sort_unstable();
-    if let Some(w) = spans.windows(2).find(|w| w[1].0 < w[0].1) {
+    if let Some((a, b)) = overlapping_blocks(&entries) {
         return Err(Error::invalid_parameter(format!(
-            "info blocks {:#010x} and {:#010x} overlap",
-            w[0].2, w[1].2
+            "info blocks {a:#010x} and {b:#010x} overlap"
         )));
     }
 
@@ -245,6 +234,54 @@ fn scan(bytes: &[u8]) -> Result<RawHeader> {
         size,
         entries,
     })
+}
+
+/// Entry count up to which pairwise checks beat sorting (no allocation; real headers have < 20).
+const PAIRWISE_MAX: usize = 32;
+
+/// Whether two non-empty blocks share bytes.
+fn overlap(a: &RawEntry, b: &RawEntry) -> bool {
+    a.len > 0 && b.len > 0 && a.offset < b.offset + b.len && b.offset < a.offset + a.len
+}
+
+/// A type that appears more than once.
+fn duplicate_type(entries: &[RawEntry]) -> Option<u32> {
+    if entries.len() <= PAIRWISE_MAX {
+        let mut rest = entries;
+        while let Some((a, tail)) = rest.split_first() {
+            if tail.iter().any(|b| b.info_type == a.info_type) {
+                return Some(a.info_type);
+            }
+            rest = tail;
+        }
+        return None;
+    }
+    // A hostile blob can have one entry per 16 bytes: sort instead of O(n²).
+    let mut types: Vec<u32> = entries.iter().map(|e| e.info_type).collect();
+    types.sort_unstable();
+    types.windows(2).find(|w| w[0] == w[1]).map(|w| w[0])
+}
+
+/// The types of two non-empty blocks that share bytes.
+fn overlapping_blocks(entries: &[RawEntry]) -> Option<(u32, u32)> {
+    if entries.len() <= PAIRWISE_MAX {
+        let mut rest = entries;
+        while let Some((a, tail)) = rest.split_first() {
+            if let Some(b) = tail.iter().find(|b| overlap(a, b)) {
+                return Some((a.info_type, b.info_type));
+            }
+            rest = tail;
+        }
+        return None;
+    }
+    // Sorted by start, any overlap shows between neighbours: if block i overlaps a later j,
+    // block i + 1 starts no later than j, hence before i ends.
+    let mut spans: Vec<&RawEntry> = entries.iter().filter(|e| e.len > 0).collect();
+    spans.sort_unstable_by_key(|e| e.offset);
+    spans
+        .windows(2)
+        .find(|w| overlap(w[0], w[1]))
+        .map(|w| (w[0].info_type, w[1].info_type))
 }
 
 impl InfoHeader {
@@ -717,6 +754,50 @@ mod tests {
         );
         let b = raw(80, 80, &[(1, 4, 1, 64), (2, 4, 1, 68), (3, 0, 1, 66)]);
         assert_eq!(InfoHeader::parse(&b).unwrap().blocks.len(), 3);
+    }
+
+    #[test]
+    fn large_tocs_reject_duplicates_and_overlaps_too() {
+        // 40 entries take the sorting path; blocks of 4 bytes from 656 on.
+        let toc = |f: &dyn Fn(u32) -> (u32, u32, u32, u32)| (0..40).map(f).collect::<Vec<_>>();
+        let ok = toc(&|i| (i, 4, 1, 656 + 8 * i));
+        assert_eq!(
+            InfoHeader::parse(&raw(976, 976, &ok)).unwrap().blocks.len(),
+            40
+        );
+        let dup = toc(&|i| (if i == 39 { 3 } else { i }, 4, 1, 656 + 8 * i));
+        assert_eq!(code(InfoHeader::parse(&raw(976, 976, &dup))), INVALID);
+        let over = toc(&|i| (i, 4, 1, if i == 39 { 658 } else { 656 + 8 * i }));
+        assert_eq!(code(InfoHeader::parse(&raw(976, 976, &over))), INVALID);
+        let empty_inside = toc(&|i| {
+            (
+                i,
+                4,
+                u32::from(i != 39),
+                if i == 39 { 658 } else { 656 + 8 * i },
+            )
+        });
+        assert!(InfoHeader::parse(&raw(976, 976, &empty_inside)).is_ok());
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn sorted_and_pairwise_clash_checks_agree(
+            spans in proptest::collection::vec((0u32..48, 0u32..64, 0u32..12), 0..80),
+        ) {
+            let entries: Vec<RawEntry> = spans
+                .iter()
+                .map(|&(info_type, offset, len)| RawEntry { info_type, item_size: len, count: 1, offset, len })
+                .collect();
+            let naive = |clash: &dyn Fn(&RawEntry, &RawEntry) -> bool| {
+                (0..entries.len()).any(|i| (i + 1..entries.len()).any(|j| clash(&entries[i], &entries[j])))
+            };
+            proptest::prop_assert_eq!(
+                duplicate_type(&entries).is_some(),
+                naive(&|a, b| a.info_type == b.info_type)
+            );
+            proptest::prop_assert_eq!(overlapping_blocks(&entries).is_some(), naive(&overlap));
+        }
     }
 
     #[test]
