@@ -285,7 +285,8 @@ pub fn interface_get_handle_is_case_insensitive(b: &dyn Backend) {
 
 /// Names compare with Unicode *simple* case folding (spec Q7: "ordinal, Unicode simple case
 /// fold"): letters whose upper case is several letters (ß → SS, ﬁ → FI) are not equal to those
-/// letters, so such names are distinct interfaces, each found by its own name.
+/// letters, so such names are distinct interfaces, each found by its own name; a letter whose
+/// simple upper case is one letter matches it.
 pub fn interface_names_use_simple_case_folding(b: &dyn Backend) {
     let c = b.connect();
     for (one, other) in [("Straße", "STRASSE"), ("ﬁle-server", "FILE-SERVER")] {
@@ -300,6 +301,15 @@ pub fn interface_names_use_simple_case_folding(b: &dyn Backend) {
         ok(c.interface_delete(&z), "delete");
         assert_eq!(get(&*c, &a).name, one, "deleting {other:?} touched {one:?}");
     }
+    // A letter with both a multi-letter full upper case and a one-letter simple upper case
+    // (U+1FB3 ᾳ: full "ΑΙ", simple U+1FBC ᾼ) matches its simple form.
+    create_router(&*c, "ᾳ-link");
+    expect_code(
+        c.interface_create(&iface("ᾼ-LINK", InterfaceType::FULL_ROUTER)),
+        WinError::ERROR_INTERFACE_ALREADY_EXISTS,
+        "create U+1FBC beside U+1FB3",
+    );
+    assert_eq!(get(&*c, &handle(&*c, "ᾼ-LINK")).name, "ᾳ-link");
     // Simple folding still matches letter by letter beyond ASCII.
     create_router(&*c, "ΣΊΣΥΦΟΣ");
     assert_eq!(get(&*c, &handle(&*c, "σίσυφος")).name, "ΣΊΣΥΦΟΣ");
