@@ -371,3 +371,44 @@ pub fn if_transport_handles_work_across_connections(b: &dyn Backend) {
         "removed",
     );
 }
+
+/// Interface-transports are identified by protocol id, not by name: adding one whose name is
+/// another transport's name (in any case) never replaces or changes that transport; it either
+/// succeeds with both intact or is refused with the other intact (spec §4.3.1, registry-layout
+/// §0.7 "identify transports by the ProtocolId value").
+pub fn if_transport_name_clash_never_touches_another_transport(b: &dyn Backend) {
+    let c = b.connect();
+    let id = create_router(&*c, "Name-Clash");
+    let v6 = ok(
+        c.if_transport_add(&id, pid::IPV6, None, Some(&interface_info_b())),
+        "add IPv6",
+    );
+    for (p, name) in [(pid::IP, "IPv6"), (pid::IPX, "ipv6")] {
+        match c.if_transport_add(&id, p, Some(name), Some(&interface_info_c())) {
+            Ok(h) => {
+                assert_eq!(h.protocol_id, p);
+                assert_eq!(
+                    blob_of(&*c, &h),
+                    Some(interface_info_c()),
+                    "{p:#x} named {name:?}"
+                );
+            }
+            Err(_) => expect_code(
+                c.if_transport_get_handle(&id, p),
+                WinError::ERROR_NO_SUCH_INTERFACE,
+                "refused add",
+            ),
+        }
+        assert_eq!(
+            blob_of(&*c, &v6),
+            Some(interface_info_b()),
+            "IPv6 changed by adding {p:#x} named {name:?}"
+        );
+        let listed = names_of(&*c, &id);
+        assert_eq!(
+            listed.iter().filter(|(q, _)| *q == pid::IPV6).count(),
+            1,
+            "{listed:?}"
+        );
+    }
+}

@@ -122,6 +122,7 @@ macro_rules! for_each_behaviour {
             if_transports::if_transport_does_not_need_a_global_transport,
             if_transports::if_transport_belongs_to_one_interface,
             if_transports::if_transport_handles_work_across_connections,
+            if_transports::if_transport_name_clash_never_touches_another_transport,
             // transports
             transports::transport_create_round_trips_every_item,
             transports::transport_create_default_names,
@@ -134,6 +135,7 @@ macro_rules! for_each_behaviour {
             transports::transport_create_without_blobs_reads_none,
             transports::transport_malformed_blob_on_create_is_87,
             transports::transport_malformed_blob_on_set_is_87_and_changes_nothing,
+            transports::transport_name_clash_never_touches_another_transport,
             // server
             server::server_get_info_runtime_fields_and_totals,
             server::server_set_info_level1_round_trips,

@@ -371,7 +371,8 @@ fn refused(c: &dyn RouterConfig, what: &str, bad: &[u8], saved: &Snapshot, backu
 }
 
 /// Restoring garbage, an empty or key-less file, a file of foreign keys, or a well-formed backup
-/// whose content is invalid (interface without a name, malformed blob) is an error (13/87) and
+/// whose content is invalid (interface without a name or with a duplicate name, a Type that is
+/// not a number, a malformed blob) is an error (13/87) and
 /// changes nothing: restore validates completely before it replaces anything (`RouterConfig::restore`).
 pub fn restore_garbage_changes_nothing(b: &dyn Backend) {
     let c = b.connect();
@@ -416,6 +417,16 @@ pub fn restore_garbage_changes_nothing(b: &dyn Backend) {
             "a GlobalInfo blob of version 2",
             "\"GlobalInfo\"=hex:01,",
             "\"GlobalInfo\"=hex:02,",
+        ),
+        (
+            "two interfaces with one name",
+            "\"InterfaceName\"=\"Home-B\"",
+            "\"InterfaceName\"=\"BRANCH-A\"",
+        ),
+        (
+            "an interface Type that is a string",
+            "\"Type\"=dword:",
+            "\"Type\"=\"dword:",
         ),
     ];
     for (what, from, to) in edits {

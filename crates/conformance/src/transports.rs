@@ -369,3 +369,37 @@ pub fn transport_malformed_blob_on_set_is_87_and_changes_nothing(b: &dyn Backend
     );
     assert_eq!(info_of(&*c, &id), before);
 }
+
+/// Transports are identified by protocol id, not by name: creating one whose name is another
+/// transport's name (in any case) never replaces or changes that transport; it either succeeds
+/// with both intact or is refused with the other intact (registry-layout §0.7).
+pub fn transport_name_clash_never_touches_another_transport(b: &dyn Backend) {
+    let c = b.connect();
+    let v6 = ok(c.transport_get_handle(pid::IPV6), "installed IPv6");
+    let before = info_of(&*c, &v6);
+    for (p, name) in [
+        (pid::IPX, before.name.clone()),
+        (0x4004, before.name.to_uppercase()),
+    ] {
+        match c.transport_create(p, Some(&name), Some(&interface_info_c()), None, None) {
+            Ok(h) => {
+                assert_eq!(h.protocol_id, p);
+                assert_eq!(
+                    info_of(&*c, &h).global_info,
+                    Some(interface_info_c()),
+                    "{p:#x} named {name:?}"
+                );
+            }
+            Err(_) => expect_code(
+                c.transport_get_handle(p),
+                WinError::ERROR_UNKNOWN_PROTOCOL_ID,
+                "refused create",
+            ),
+        }
+        assert_eq!(
+            info_of(&*c, &v6),
+            before,
+            "IPv6 changed by creating {p:#x} named {name:?}"
+        );
+    }
+}
