@@ -1,0 +1,144 @@
+//! Shared by the integration tests that compile C: a fresh build of the C library, installed
+//! with `install.sh` into a temporary prefix, and gcc with sanitizers against it.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::OnceLock;
+
+/// The directory with a fresh libmprapi.so: `cargo test` builds only the rlib of this crate, so
+/// the cdylib/staticlib are (re)built here with the same cargo, profile and target directory.
+pub fn lib_dir() -> &'static Path {
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let exe = std::env::current_exe().expect("current_exe");
+        let dir = exe
+            .parent()
+            .and_then(Path::parent)
+            .expect("profile dir")
+            .to_path_buf();
+        let target = dir.parent().expect("target dir");
+        let mut cmd = Command::new(env!("CARGO"));
+        cmd.args(["build", "-p", "mprapi", "--lib", "--target-dir"])
+            .arg(target);
+        if dir.file_name().is_some_and(|n| n == "release") {
+            cmd.arg("--release");
+        }
+        let out = cmd.output().expect("run cargo build");
+        assert!(
+            out.status.success(),
+            "cargo build -p mprapi failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(
+            dir.join("libmprapi.so").exists(),
+            "libmprapi.so not built in {}",
+            dir.display()
+        );
+        dir
+    })
+}
+
+/// Installs the library once per test process into a temporary prefix (as a user would).
+pub fn prefix() -> &'static Path {
+    static PREFIX: OnceLock<tempfile::TempDir> = OnceLock::new();
+    PREFIX
+        .get_or_init(|| {
+            let dir = tempfile::tempdir().expect("tempdir");
+            let out = Command::new("sh")
+                .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("install.sh"))
+                .arg(dir.path())
+                .env("MPRAPI_LIB_DIR", lib_dir())
+                .output()
+                .expect("run install.sh");
+            assert!(
+                out.status.success(),
+                "install.sh failed: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            dir
+        })
+        .path()
+}
+
+pub fn pkg_config(arg: &str) -> Vec<String> {
+    let out = Command::new("pkg-config")
+        .args([arg, "mprapi"])
+        .env("PKG_CONFIG_PATH", prefix().join("lib/pkgconfig"))
+        .output()
+        .expect("pkg-config (install the pkg-config package)");
+    assert!(
+        out.status.success(),
+        "pkg-config {arg} mprapi: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout)
+        .split_whitespace()
+        .map(str::to_string)
+        .collect()
+}
+
+/// Compiles `source` (relative to the crate) with the given extra flags; returns the binary.
+pub fn compile(source: &str, extra: &[&str], out_dir: &Path) -> PathBuf {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join(source);
+    let exe = out_dir.join(src.file_stem().expect("stem"));
+    let mut cmd = Command::new("gcc");
+    cmd.args([
+        "-std=gnu11",
+        "-Wall",
+        "-Wextra",
+        "-Werror",
+        "-g",
+        "-O1",
+        "-fno-omit-frame-pointer",
+    ])
+    .args(["-fsanitize=address,undefined", "-fno-sanitize-recover=all"])
+    .args(extra)
+    .args(pkg_config("--cflags"))
+    .arg(&src)
+    .arg("-o")
+    .arg(&exe)
+    .args(pkg_config("--libs"))
+    .arg(format!("-Wl,-rpath,{}", prefix().join("lib").display()))
+    .arg("-lpthread");
+    let out = cmd.output().expect("run gcc");
+    assert!(
+        out.status.success(),
+        "gcc failed for {source}:\n{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    exe
+}
+
+/// Runs a compiled test program with its own store; returns stdout.
+pub fn run(exe: &Path, store_dir: &Path, args: &[&str]) -> String {
+    let out = Command::new(exe)
+        .args(args)
+        .env("MPRCONFIG_STORE", store_dir.join("router.db"))
+        .env(
+            "ASAN_OPTIONS",
+            "detect_leaks=1:abort_on_error=0:exitcode=86",
+        )
+        .env("UBSAN_OPTIONS", "print_stacktrace=1:halt_on_error=1")
+        .current_dir(store_dir)
+        .output()
+        .expect("run test program");
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(
+        out.status.success(),
+        "{} failed ({}):\n--- stdout\n{stdout}\n--- stderr\n{stderr}",
+        exe.display(),
+        out.status
+    );
+    for marker in ["AddressSanitizer", "LeakSanitizer", "runtime error:"] {
+        assert!(
+            !stderr.contains(marker),
+            "{} sanitizer report:\n{stderr}",
+            exe.display()
+        );
+    }
+    stdout
+}
