@@ -91,7 +91,11 @@ pub trait RouterConfig: Send + Sync {
     fn if_transport_remove(&self, id: &IfTransportId) -> Result<()>;
 
     /// `MprConfigInterfaceTransportGetHandle`; 905 if the interface or transport is missing.
-    fn if_transport_get_handle(&self, interface: &InterfaceId, protocol_id: u32) -> Result<IfTransportId>;
+    fn if_transport_get_handle(
+        &self,
+        interface: &InterfaceId,
+        protocol_id: u32,
+    ) -> Result<IfTransportId>;
 
     /// `MprConfigInterfaceTransportGetInfo`: the `InterfaceInfo` blob, `None` if not stored.
     fn if_transport_get_info(&self, id: &IfTransportId) -> Result<Option<Vec<u8>>>;
@@ -162,7 +166,11 @@ pub trait RouterConfig: Send + Sync {
 /// (at least 1 is always allowed). Returns the index range to return and the next resume
 /// handle, or `ERROR_NO_MORE_ITEMS` when nothing is left from a non-zero resume position.
 /// A first call (`resume` 0) on an empty set succeeds with no entries.
-pub fn page_range(total: usize, resume: u32, max_entries: u32) -> Result<(std::ops::Range<usize>, u32)> {
+pub fn page_range(
+    total: usize,
+    resume: u32,
+    max_entries: u32,
+) -> Result<(std::ops::Range<usize>, u32)> {
     let start = resume as usize;
     if start >= total {
         if resume == 0 {
@@ -198,8 +206,14 @@ mod tests {
 
     #[test]
     fn resume_past_the_end_is_no_more_items() {
-        assert_eq!(page_range(5, 5, 2).unwrap_err().code, WinError::ERROR_NO_MORE_ITEMS);
-        assert_eq!(page_range(0, 1, 2).unwrap_err().code, WinError::ERROR_NO_MORE_ITEMS);
+        assert_eq!(
+            page_range(5, 5, 2).unwrap_err().code,
+            WinError::ERROR_NO_MORE_ITEMS
+        );
+        assert_eq!(
+            page_range(0, 1, 2).unwrap_err().code,
+            WinError::ERROR_NO_MORE_ITEMS
+        );
     }
 
     #[test]

@@ -192,7 +192,10 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 impl Error {
     /// An error with a code and a detail.
     pub fn new(code: WinError, detail: impl Into<String>) -> Self {
-        Error { code, detail: detail.into() }
+        Error {
+            code,
+            detail: detail.into(),
+        }
     }
 
     /// `ERROR_INVALID_PARAMETER` with a detail.
@@ -213,7 +216,10 @@ impl Error {
 
 impl From<WinError> for Error {
     fn from(code: WinError) -> Self {
-        Error { code, detail: String::new() }
+        Error {
+            code,
+            detail: String::new(),
+        }
     }
 }
 
@@ -255,7 +261,10 @@ mod tests {
     #[test]
     fn display_shows_detail_code_and_name() {
         let e = Error::invalid_parameter("dwLevel must be 0");
-        assert_eq!(e.to_string(), "dwLevel must be 0 (error 87: ERROR_INVALID_PARAMETER)");
+        assert_eq!(
+            e.to_string(),
+            "dwLevel must be 0 (error 87: ERROR_INVALID_PARAMETER)"
+        );
     }
 
     #[test]
@@ -278,11 +287,17 @@ mod tests {
     fn table_is_unique_and_complete_for_the_spec_codes() {
         let unique: std::collections::HashSet<_> = WinError::ALL.iter().collect();
         assert_eq!(unique.len(), WinError::ALL.len());
-        for code in [0u32, 2, 3, 5, 6, 8, 13, 14, 50, 53, 67, 80, 87, 111, 120, 122, 123, 124, 127, 161, 183, 234, 259, 1010, 1011, 1012, 1013, 1060, 1168, 1722, 3010] {
+        for code in [
+            0u32, 2, 3, 5, 6, 8, 13, 14, 50, 53, 67, 80, 87, 111, 120, 122, 123, 124, 127, 161,
+            183, 234, 259, 1010, 1011, 1012, 1013, 1060, 1168, 1722, 3010,
+        ] {
             assert!(WinError(code).name().is_some(), "missing {code}");
         }
         for code in (900..=956).filter(|c| *c != 947) {
-            assert!(WinError(code).message().is_some(), "missing router code {code}");
+            assert!(
+                WinError(code).message().is_some(),
+                "missing router code {code}"
+            );
         }
     }
 

@@ -45,7 +45,11 @@ fn utf16le_units(data: &[u8]) -> Option<Vec<u16>> {
     if !data.len().is_multiple_of(2) {
         return None;
     }
-    Some(data.chunks_exact(2).map(|c| u16::from_le_bytes([c[0], c[1]])).collect())
+    Some(
+        data.chunks_exact(2)
+            .map(|c| u16::from_le_bytes([c[0], c[1]]))
+            .collect(),
+    )
 }
 
 impl RegValue {
@@ -58,22 +62,34 @@ impl RegValue {
 
     /// `REG_EXPAND_SZ` from a string (NUL appended).
     pub fn expand_sz(s: &str) -> Self {
-        RegValue { ty: REG_EXPAND_SZ, ..Self::sz(s) }
+        RegValue {
+            ty: REG_EXPAND_SZ,
+            ..Self::sz(s)
+        }
     }
 
     /// `REG_DWORD` (4 bytes, little-endian).
     pub fn dword(v: u32) -> Self {
-        RegValue { ty: REG_DWORD, data: v.to_le_bytes().to_vec() }
+        RegValue {
+            ty: REG_DWORD,
+            data: v.to_le_bytes().to_vec(),
+        }
     }
 
     /// `REG_QWORD` (8 bytes, little-endian).
     pub fn qword(v: u64) -> Self {
-        RegValue { ty: REG_QWORD, data: v.to_le_bytes().to_vec() }
+        RegValue {
+            ty: REG_QWORD,
+            data: v.to_le_bytes().to_vec(),
+        }
     }
 
     /// `REG_BINARY`.
     pub fn binary(data: impl Into<Vec<u8>>) -> Self {
-        RegValue { ty: REG_BINARY, data: data.into() }
+        RegValue {
+            ty: REG_BINARY,
+            data: data.into(),
+        }
     }
 
     /// `REG_MULTI_SZ`: each string NUL-terminated, then one more NUL. An empty list is the
@@ -84,7 +100,10 @@ impl RegValue {
             utf16le_bytes(s.as_ref(), &mut data);
         }
         data.extend_from_slice(&[0, 0]);
-        RegValue { ty: REG_MULTI_SZ, data }
+        RegValue {
+            ty: REG_MULTI_SZ,
+            data,
+        }
     }
 
     /// The number, for a `REG_DWORD` of exactly 4 bytes.
@@ -163,7 +182,10 @@ pub trait RegistryTx {
     /// One call instead of one per subkey: stores override it with a single query, because
     /// enumerating 10,000 interfaces must not cost 10,000 round trips.
     #[allow(clippy::type_complexity)] // (name, values) pairs; an alias would hide the shape
-    fn subkeys_with_values(&mut self, path: &str) -> Result<Vec<(String, Vec<(String, RegValue)>)>> {
+    fn subkeys_with_values(
+        &mut self,
+        path: &str,
+    ) -> Result<Vec<(String, Vec<(String, RegValue)>)>> {
         let names = self.subkeys(path)?;
         let mut out = Vec::with_capacity(names.len());
         for name in names {
@@ -242,15 +264,27 @@ pub fn fold(s: &str) -> String {
     } else {
         // Simple (one-to-one) mapping only: a letter whose upper case is several letters
         // (ß -> SS) stays itself, as in the registry's per-character upcase table.
-        s.chars()
-            .map(|c| {
-                let mut up = c.to_uppercase();
-                match (up.next(), up.next()) {
-                    (Some(u), None) => u,
-                    _ => c,
-                }
-            })
-            .collect()
+        s.chars().map(simple_upper).collect()
+    }
+}
+
+/// The Unicode simple (one-to-one) upper-case mapping of UnicodeData.txt. Rust's
+/// `char::to_uppercase` gives the full mapping; where that is several letters, the simple
+/// mapping is either none (ß stays ß) or, for the Greek letters with ypogegrammeni, the
+/// matching one-letter capital (U+1FB3 ᾳ -> U+1FBC ᾼ), which std does not expose.
+fn simple_upper(c: char) -> char {
+    let mut up = c.to_uppercase();
+    match (up.next(), up.next()) {
+        (Some(u), None) => u,
+        _ => {
+            let cp = c as u32;
+            let mapped = match cp {
+                0x1F80..=0x1F87 | 0x1F90..=0x1F97 | 0x1FA0..=0x1FA7 => cp + 8,
+                0x1FB3 | 0x1FC3 | 0x1FF3 => cp + 9,
+                _ => cp,
+            };
+            char::from_u32(mapped).unwrap_or(c)
+        }
     }
 }
 
@@ -269,15 +303,36 @@ mod tests {
     fn multi_sz_round_trips_and_ends_with_double_nul() {
         let v = RegValue::multi_sz(&["2 09:00-12:00", "4 13:00-17:30"]);
         assert!(v.data.ends_with(&[0, 0, 0, 0]));
-        assert_eq!(v.as_multi_sz().unwrap(), vec!["2 09:00-12:00", "4 13:00-17:30"]);
-        assert_eq!(RegValue::multi_sz::<&str>(&[]).as_multi_sz().unwrap(), Vec::<String>::new());
+        assert_eq!(
+            v.as_multi_sz().unwrap(),
+            vec!["2 09:00-12:00", "4 13:00-17:30"]
+        );
+        assert_eq!(
+            RegValue::multi_sz::<&str>(&[]).as_multi_sz().unwrap(),
+            Vec::<String>::new()
+        );
     }
 
     #[test]
     fn dword_requires_exactly_four_bytes() {
         assert_eq!(RegValue::dword(0x21).as_dword(), Some(0x21));
-        assert_eq!(RegValue { ty: REG_DWORD, data: vec![1, 2, 3] }.as_dword(), None);
+        assert_eq!(
+            RegValue {
+                ty: REG_DWORD,
+                data: vec![1, 2, 3]
+            }
+            .as_dword(),
+            None
+        );
         assert_eq!(RegValue::binary(vec![1, 0, 0, 0]).as_dword(), None);
+    }
+
+    #[test]
+    fn greek_ypogegrammeni_folds_to_its_one_letter_capital() {
+        assert!(names_equal("\u{1FB3}-link", "\u{1FBC}-LINK"));
+        assert!(names_equal("\u{1F80}", "\u{1F88}"));
+        assert!(names_equal("\u{1FF3}", "\u{1FFC}"));
+        assert!(!names_equal("stra\u{DF}e", "STRASSE"));
     }
 
     #[test]
@@ -285,7 +340,10 @@ mod tests {
         assert!(names_equal("RouterManagers", "ROUTERMANAGERS"));
         assert!(names_equal("Éthernet-ü", "éTHERNET-Ü"));
         assert!(!names_equal("Ip", "Ipv6"));
-        assert!(!names_equal("Straße", "STRASSE"), "simple folding: ß is not SS");
+        assert!(
+            !names_equal("Straße", "STRASSE"),
+            "simple folding: ß is not SS"
+        );
         assert!(names_equal("σίσυφος", "ΣΊΣΥΦΟΣ"));
     }
 
