@@ -32,3 +32,32 @@ fn info_header_functions_c_program() {
 fn config_functions_c_program() {
     check("tests/c/config.c", &[]);
 }
+
+#[test]
+fn paging_through_1000_interfaces_c_program() {
+    check("tests/c/paging.c", &[]);
+}
+
+#[test]
+fn eight_threads_share_one_config_handle_c_program() {
+    check("tests/c/threads.c", &[]);
+}
+
+#[test]
+fn windows_style_source_with_short_wchar_compiles_unchanged() {
+    check("tests/c/shortwchar.c", &["-fshort-wchar"]);
+}
+
+#[test]
+fn configuration_persists_across_disconnect_processes_and_backup_restore_c_program() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let exe = compile("tests/c/persist.c", &[], dir.path());
+    // Two processes: one writes and exits, the next reads back what it wrote.
+    for phase in ["write", "check"] {
+        let stdout = run(&exe, dir.path(), &[phase]);
+        assert!(
+            stdout.trim_end().ends_with(" passed, 0 failed"),
+            "{phase}: {stdout}"
+        );
+    }
+}
