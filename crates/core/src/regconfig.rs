@@ -13,7 +13,7 @@
 //! calls do no O(n) work once the index is warm.
 
 use std::collections::{BTreeSet, HashMap};
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use crate::info::{self, InfoHeader};
 use crate::layout::{self as l, PortPool};
@@ -34,6 +34,9 @@ type Values = Vec<(String, RegValue)>;
 pub struct RegistryConfig<R: Registry> {
     registry: R,
     index: Mutex<Option<NameIndex>>,
+    /// The interface list in key order, exact for the generation it was read at, so paging
+    /// through a large configuration reads it once rather than once per page.
+    listing: Mutex<Option<(u64, Arc<Vec<InterfaceEntry>>)>>,
 }
 
 impl<R: Registry> std::fmt::Debug for RegistryConfig<R> {
@@ -118,6 +121,7 @@ impl<R: Registry> RegistryConfig<R> {
         RegistryConfig {
             registry,
             index: Mutex::new(None),
+            listing: Mutex::new(None),
         }
     }
 
@@ -606,17 +610,11 @@ fn resolve_if_transport(tx: &mut dyn RegistryTx, id: &IfTransportId) -> Result<(
         .ok_or_else(|| no_such_if_transport(&id.interface, id.protocol_id))
 }
 
-fn page<T>(items: Vec<T>, resume: u32, max_entries: u32) -> Result<Page<T>> {
-    let total = items.len();
-    let (range, next_resume) = page_range(total, resume, max_entries)?;
-    let total_from_resume = u32::try_from(total - range.start).unwrap_or(u32::MAX);
-    let entries = items
-        .into_iter()
-        .skip(range.start)
-        .take(range.len())
-        .collect();
+fn page<T: Clone>(items: &[T], resume: u32, max_entries: u32) -> Result<Page<T>> {
+    let (range, next_resume) = page_range(items.len(), resume, max_entries)?;
+    let total_from_resume = u32::try_from(items.len() - range.start).unwrap_or(u32::MAX);
     Ok(Page {
-        entries,
+        entries: items[range].to_vec(),
         total_from_resume,
         next_resume,
     })
@@ -1368,6 +1366,7 @@ fn install_tree(tx: &mut dyn RegistryTx, links: &[NetLink]) -> Result<()> {
 impl<R: Registry> RouterConfig for RegistryConfig<R> {
     fn refresh(&self) -> Result<()> {
         *self.index.lock().unwrap_or_else(PoisonError::into_inner) = None;
+        *self.listing.lock().unwrap_or_else(PoisonError::into_inner) = None;
         Ok(())
     }
 
@@ -1628,18 +1627,34 @@ impl<R: Registry> RouterConfig for RegistryConfig<R> {
 
     fn interface_enum(&self, resume: u32, max_entries: u32) -> Result<Page<InterfaceEntry>> {
         self.read(|tx| {
-            let mut items: Vec<(u32, Interface)> = subkeys_with_values_or_empty(tx, l::INTERFACES)?
-                .into_iter()
-                .filter_map(|(name, values)| {
-                    Some((l::parse_interface_key(&name)?, parse_interface(&values)?))
-                })
-                .collect();
-            items.sort_by_key(|(k, _)| *k);
-            let entries = items
-                .into_iter()
-                .map(|(k, i)| interface_entry(k, i))
-                .collect();
-            page(entries, resume, max_entries)
+            let generation = tx.generation()?;
+            let cached = match &*self.listing.lock().unwrap_or_else(PoisonError::into_inner) {
+                Some((g, list)) if *g == generation => Some(Arc::clone(list)),
+                _ => None,
+            };
+            let list = match cached {
+                Some(list) => list,
+                None => {
+                    let mut items: Vec<(u32, Interface)> =
+                        subkeys_with_values_or_empty(tx, l::INTERFACES)?
+                            .into_iter()
+                            .filter_map(|(name, values)| {
+                                Some((l::parse_interface_key(&name)?, parse_interface(&values)?))
+                            })
+                            .collect();
+                    items.sort_by_key(|(k, _)| *k);
+                    let list = Arc::new(
+                        items
+                            .into_iter()
+                            .map(|(k, i)| interface_entry(k, i))
+                            .collect::<Vec<_>>(),
+                    );
+                    *self.listing.lock().unwrap_or_else(PoisonError::into_inner) =
+                        Some((generation, Arc::clone(&list)));
+                    list
+                }
+            };
+            page(&list, resume, max_entries)
         })
     }
 
@@ -1781,7 +1796,7 @@ impl<R: Registry> RouterConfig for RegistryConfig<R> {
     ) -> Result<Page<IfTransportEntry>> {
         self.read(|tx| {
             resolve_interface(tx, interface)?;
-            let items = list_by_protocol(tx, &l::interface_key(interface.key))?
+            let items: Vec<_> = list_by_protocol(tx, &l::interface_key(interface.key))?
                 .into_iter()
                 .map(|(protocol_id, name, _)| IfTransportEntry {
                     id: IfTransportId {
@@ -1791,7 +1806,7 @@ impl<R: Registry> RouterConfig for RegistryConfig<R> {
                     name,
                 })
                 .collect();
-            page(items, resume, max_entries)
+            page(&items, resume, max_entries)
         })
     }
 
@@ -1866,14 +1881,14 @@ impl<R: Registry> RouterConfig for RegistryConfig<R> {
 
     fn transport_enum(&self, resume: u32, max_entries: u32) -> Result<Page<TransportEntry>> {
         self.read(|tx| {
-            let items = list_by_protocol(tx, l::ROUTER_MANAGERS)?
+            let items: Vec<_> = list_by_protocol(tx, l::ROUTER_MANAGERS)?
                 .into_iter()
                 .map(|(protocol_id, name, _)| TransportEntry {
                     id: TransportId { protocol_id },
                     name,
                 })
                 .collect();
-            page(items, resume, max_entries)
+            page(&items, resume, max_entries)
         })
     }
 
@@ -2205,6 +2220,39 @@ mod tests {
             1,
             "refresh drops the index"
         );
+    }
+
+    #[test]
+    fn paging_reads_the_interface_list_once_per_generation() {
+        let probe = Probe::new();
+        let c = RegistryConfig::new(Arc::clone(&probe));
+        c.install(&links()).unwrap();
+        for i in 0..10 {
+            c.interface_create(&router(&format!("P{i}"))).unwrap();
+        }
+        probe.interface_scans.store(0, Ordering::SeqCst);
+        let mut names = Vec::new();
+        let mut resume = 0;
+        loop {
+            let p = c.interface_enum(resume, 3).unwrap();
+            names.extend(p.entries.into_iter().map(|e| e.info.name));
+            resume = p.next_resume;
+            if resume == 0 {
+                break;
+            }
+        }
+        assert_eq!(names.len(), 14);
+        assert_eq!(probe.interface_scans.load(Ordering::SeqCst), 1);
+        // A write by anyone changes the generation: the next page reads the list again.
+        raw_write(&*probe, |tx| {
+            let p = l::interface_key(99);
+            tx.create_key(&p)?;
+            tx.set_value(&p, l::INTERFACE_NAME, &RegValue::sz("Late"))?;
+            tx.set_value(&p, l::TYPE, &RegValue::dword(2))
+        });
+        let p = c.interface_enum(0, u32::MAX).unwrap();
+        assert_eq!(p.entries.last().unwrap().info.name, "Late");
+        assert_eq!(probe.interface_scans.load(Ordering::SeqCst), 2);
     }
 
     #[test]
