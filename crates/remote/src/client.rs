@@ -1,0 +1,973 @@
+//! The client: [`RemoteConfig`] implements `RouterConfig` by calling `mprd`.
+//!
+//! The trait is synchronous (C and CLI callers are), so every call runs on one small shared
+//! tokio runtime (2 worker threads, created on first use): from plain threads through
+//! `block_on`, and from inside some other tokio runtime by handing the call to the shared
+//! runtime and blocking on its answer (that never panics, but it does block that thread, so
+//! async code should prefer `spawn_blocking`). A `RemoteConfig` may be used from many threads
+//! at once; its calls are multiplexed on one HTTP/2 connection.
+//!
+//! Time-outs: a connect (name resolution, TCP, TLS, the Connect call) must finish within
+//! [`ConnectOptions::connect_timeout`] (default 5 s) or gives `ERROR_BAD_NETPATH` (53); each
+//! later call must be answered within [`ConnectOptions::call_timeout`] (default 30 s) or gives
+//! `RPC_S_SERVER_UNAVAILABLE` (1722). A session lives on exactly one connection: once that
+//! connection is lost the client never reconnects behind the caller's back, and every later
+//! call gives 1722 at once.
+
+use crate::convert as cv;
+use crate::name::{host_port_key, parse_server_name};
+use crate::pb;
+use crate::pb::router_config_service_client::RouterConfigServiceClient;
+use crate::tls::{self, Seen, Trust, TrustVerifier};
+use crate::tokens::Role;
+use mprconfig_core::model::*;
+use mprconfig_core::{Error, Result, RouterConfig, WinError};
+use std::future::Future;
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::Duration;
+use tokio::net::TcpStream;
+use tokio::time::Instant;
+use tonic::transport::{Channel, Endpoint, Uri};
+use tonic::{Request, Response, Status};
+
+type Client = RouterConfigServiceClient<Channel>;
+type TlsStream = tokio_rustls::client::TlsStream<TcpStream>;
+
+/// Largest reply the client accepts (a backup of a large configuration fits many times over).
+const MAX_REPLY_BYTES: usize = 64 << 20;
+
+// ---- runtime ------------------------------------------------------------------------------------
+
+fn runtime() -> Result<&'static tokio::runtime::Runtime> {
+    static RT: OnceLock<std::result::Result<tokio::runtime::Runtime, String>> = OnceLock::new();
+    RT.get_or_init(|| {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .thread_name("mprconfig-remote")
+            .enable_all()
+            .build()
+            .map_err(|e| e.to_string())
+    })
+    .as_ref()
+    .map_err(|e| {
+        Error::new(
+            WinError::ERROR_NOT_ENOUGH_MEMORY,
+            format!("cannot start the network runtime: {e}"),
+        )
+    })
+}
+
+/// Runs a future to completion on the shared runtime, from any thread (see the module docs).
+fn block<T: Send + 'static>(fut: impl Future<Output = Result<T>> + Send + 'static) -> Result<T> {
+    let rt = runtime()?;
+    if tokio::runtime::Handle::try_current().is_err() {
+        return rt.block_on(fut);
+    }
+    // Inside a runtime, block_on would panic: run it on ours and wait for the answer.
+    let (tx, rx) = std::sync::mpsc::sync_channel(1);
+    rt.spawn(async move {
+        let _ = tx.send(fut.await);
+    });
+    rx.recv().unwrap_or_else(|_| {
+        Err(Error::new(
+            WinError::ERROR_INTERNAL_ERROR,
+            "the network runtime dropped the call",
+        ))
+    })
+}
+
+// ---- options ------------------------------------------------------------------------------------
+
+/// How to reach and authenticate to a server.
+#[derive(Clone, Debug)]
+pub struct ConnectOptions {
+    /// Bound on the whole connect: resolve, TCP, TLS and the Connect call (default 5 s).
+    pub connect_timeout: Duration,
+    /// Bound on each later call (default 30 s).
+    pub call_timeout: Duration,
+    /// The bearer token; `None` sends none (and the server refuses with 5).
+    pub token: Option<String>,
+    /// Which server certificates to accept.
+    pub trust: Trust,
+    /// Shown in the server's log.
+    pub client_name: String,
+}
+
+impl ConnectOptions {
+    /// Options with default time-outs and the given token and trust.
+    pub fn new(token: Option<String>, trust: Trust) -> ConnectOptions {
+        ConnectOptions {
+            connect_timeout: Duration::from_secs(5),
+            call_timeout: Duration::from_secs(30),
+            token,
+            trust,
+            client_name: std::env::args().next().unwrap_or_default(),
+        }
+    }
+
+    /// Options from the environment for a server (DESIGN §5): trust from `MPRCONFIG_CA` and
+    /// `known_hosts`, the token from `MPRCONFIG_TOKEN` or `credentials.toml`.
+    pub fn from_env(host: &str, port: u16) -> Result<ConnectOptions> {
+        Ok(ConnectOptions::new(
+            token_from_env(host, port),
+            Trust::from_env(host, port)?,
+        ))
+    }
+}
+
+/// `<config dir>/credentials.toml`.
+pub fn credentials_path() -> Option<std::path::PathBuf> {
+    tls::config_dir().map(|d| d.join("credentials.toml"))
+}
+
+/// The token for a server: `MPRCONFIG_TOKEN` when set, else the `credentials.toml` entry for
+/// its `host:port` — either `"host:port" = "token"` or a `["host:port"]` table with `token`.
+pub fn token_from_env(host: &str, port: u16) -> Option<String> {
+    if let Some(t) = std::env::var("MPRCONFIG_TOKEN")
+        .ok()
+        .map(|t| t.trim().to_string())
+        .filter(|t| !t.is_empty())
+    {
+        return Some(t);
+    }
+    let text = std::fs::read_to_string(credentials_path()?).ok()?;
+    let table: toml::Table = toml::from_str(&text).ok()?;
+    let key = host_port_key(host, port);
+    let entry = table.iter().find(|(k, _)| k.eq_ignore_ascii_case(&key))?.1;
+    match entry {
+        toml::Value::String(s) => Some(s.clone()),
+        toml::Value::Table(t) => t.get("token")?.as_str().map(str::to_string),
+        _ => None,
+    }
+}
+
+// ---- connecting ---------------------------------------------------------------------------------
+
+fn bad_netpath(detail: String) -> Error {
+    Error::new(WinError::ERROR_BAD_NETPATH, detail)
+}
+
+fn unavailable(detail: String) -> Error {
+    Error::new(WinError::RPC_S_SERVER_UNAVAILABLE, detail)
+}
+
+async fn open_tcp(host: &str, port: u16, target: &str, deadline: Instant) -> Result<TcpStream> {
+    let addrs: Vec<_> =
+        match tokio::time::timeout_at(deadline, tokio::net::lookup_host((host, port))).await {
+            Err(_) => return Err(bad_netpath(format!("resolving {host} timed out"))),
+            Ok(Err(e)) => return Err(bad_netpath(format!("cannot resolve {host}: {e}"))),
+            Ok(Ok(a)) => a.collect(),
+        };
+    let mut last = format!("{host} has no address");
+    for addr in addrs {
+        match tokio::time::timeout_at(deadline, TcpStream::connect(addr)).await {
+            Ok(Ok(s)) => {
+                let _ = s.set_nodelay(true);
+                return Ok(s);
+            }
+            Ok(Err(e)) => last = format!("{addr}: {e}"),
+            Err(_) => {
+                last = format!("{addr}: connection timed out");
+                break;
+            }
+        }
+    }
+    Err(bad_netpath(format!("cannot reach {target}: {last}")))
+}
+
+async fn open_tls(host: &str, port: u16, trust: Trust, deadline: Instant) -> Result<TlsStream> {
+    let target = host_port_key(host, port);
+    let tcp = open_tcp(host, port, &target, deadline).await?;
+    let seen = Arc::new(Mutex::new(Seen::default()));
+    let cfg = tls::client_config(TrustVerifier::new(trust, seen.clone()))?;
+    let connector = tokio_rustls::TlsConnector::from(cfg);
+    match tokio::time::timeout_at(deadline, connector.connect(tls::server_name(host), tcp)).await {
+        Ok(Ok(s)) => Ok(s),
+        Ok(Err(e)) => {
+            let seen = seen.lock().unwrap_or_else(|p| p.into_inner());
+            match (&seen.rejected, &seen.fingerprint) {
+                (Some(why), Some(fp)) => Err(Error::new(
+                    WinError::ERROR_ACCESS_DENIED,
+                    format!(
+                        "the certificate of {target} (SHA-256 fingerprint sha256:{fp}) is not trusted: {why}; \
+                         compare the fingerprint with the one mprd printed, then run `mprcfg trust {target}` \
+                         or set MPRCONFIG_CA"
+                    ),
+                )),
+                _ => Err(unavailable(format!(
+                    "TLS handshake with {target} failed: {e} (is an mprd listening there?)"
+                ))),
+            }
+        }
+        Err(_) => Err(bad_netpath(format!(
+            "TLS handshake with {target} timed out"
+        ))),
+    }
+}
+
+/// Hands tonic the one connection a session lives on; any later connection attempt (after
+/// that connection died) fails at once, so the caller sees 1722 instead of a silent reconnect
+/// to a server that no longer knows the session.
+#[derive(Clone)]
+struct OneShot(Arc<Mutex<Option<TlsStream>>>);
+
+impl tower_service::Service<Uri> for OneShot {
+    type Response = hyper_util::rt::TokioIo<TlsStream>;
+    type Error = std::io::Error;
+    type Future = std::future::Ready<std::result::Result<Self::Response, Self::Error>>;
+
+    fn poll_ready(
+        &mut self,
+        _: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::result::Result<(), Self::Error>> {
+        std::task::Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, _: Uri) -> Self::Future {
+        let stream = self.0.lock().unwrap_or_else(|p| p.into_inner()).take();
+        std::future::ready(stream.map(hyper_util::rt::TokioIo::new).ok_or_else(|| {
+            std::io::Error::new(
+                std::io::ErrorKind::NotConnected,
+                "the connection to the server was lost",
+            )
+        }))
+    }
+}
+
+fn map_status(s: &Status, target: &str) -> Error {
+    use tonic::Code;
+    let msg = s.message();
+    match s.code() {
+        Code::ResourceExhausted | Code::OutOfRange => Error::invalid_parameter(format!(
+            "the message is larger than {target} or this client accepts: {msg}"
+        )),
+        Code::InvalidArgument => {
+            Error::invalid_parameter(format!("{target} rejected the request: {msg}"))
+        }
+        Code::Unauthenticated | Code::PermissionDenied => Error::new(
+            WinError::ERROR_ACCESS_DENIED,
+            format!("{target} refused the call: {msg}"),
+        ),
+        Code::Unimplemented => Error::new(
+            WinError::ERROR_NOT_SUPPORTED,
+            format!("{target} does not implement this call: {msg}"),
+        ),
+        Code::DeadlineExceeded => unavailable(format!("{target} did not answer in time: {msg}")),
+        _ => unavailable(format!("the connection to {target} is lost: {msg}")),
+    }
+}
+
+/// Opens the one TLS connection a session lives on and the HTTP/2 channel over it.
+pub(crate) async fn open_channel(
+    host: &str,
+    port: u16,
+    trust: Trust,
+    call_timeout: Duration,
+    deadline: Instant,
+) -> Result<Channel> {
+    let target = host_port_key(host, port);
+    let stream = open_tls(host, port, trust, deadline).await?;
+    let endpoint = Endpoint::from_shared(format!("http://{target}"))
+        .or_else(|_| Endpoint::from_shared("http://mprd.invalid".to_string()))
+        .map_err(|e| unavailable(format!("endpoint for {target}: {e}")))?
+        .timeout(call_timeout)
+        .http2_keep_alive_interval(Duration::from_secs(30))
+        .keep_alive_timeout(Duration::from_secs(10))
+        .keep_alive_while_idle(true);
+    let connector = OneShot(Arc::new(Mutex::new(Some(stream))));
+    match tokio::time::timeout_at(deadline, endpoint.connect_with_connector(connector)).await {
+        Err(_) => Err(bad_netpath(format!("connecting to {target} timed out"))),
+        Ok(Err(e)) => Err(unavailable(format!("HTTP/2 with {target} failed: {e}"))),
+        Ok(Ok(c)) => Ok(c),
+    }
+}
+
+/// The replies' common part.
+trait HasStatus {
+    fn take_status(&mut self) -> Option<pb::WinStatus>;
+}
+
+macro_rules! has_status {
+    ($($t:ty),* $(,)?) => { $( impl HasStatus for $t {
+        fn take_status(&mut self) -> Option<pb::WinStatus> { self.status.take() }
+    } )* };
+}
+
+has_status!(
+    pb::ConnectReply,
+    pb::StatusReply,
+    pb::ServerInfoReply,
+    pb::ServerInfoExReply,
+    pb::BackupReply,
+    pb::InterfaceIdReply,
+    pb::InterfaceReply,
+    pb::InterfaceEnumReply,
+    pb::CustomInfoReply,
+    pb::IfTransportIdReply,
+    pb::BlobReply,
+    pb::IfTransportEnumReply,
+    pb::TransportIdReply,
+    pb::TransportInfoReply,
+    pb::TransportEnumReply,
+    pb::FilterReply,
+    pb::NameReply,
+);
+
+/// An open remote configuration: one session on one `mprd`.
+pub struct RemoteConfig {
+    client: Client,
+    session: String,
+    target: String,
+    role: Role,
+    call_timeout: Duration,
+}
+
+impl std::fmt::Debug for RemoteConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RemoteConfig")
+            .field("server", &self.target)
+            .field("role", &self.role)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Opens a session on the server a name designates (DESIGN §5 grammar), with trust and token
+/// from the environment ([`ConnectOptions::from_env`]).
+pub fn connect(server_name: &str) -> Result<RemoteConfig> {
+    let (host, port) = parse_server_name(server_name)?;
+    RemoteConfig::connect_with(&host, port, ConnectOptions::from_env(&host, port)?)
+}
+
+impl RemoteConfig {
+    /// Opens a session on `host:port` with explicit options.
+    ///
+    /// Errors: `ERROR_BAD_NETPATH` (53) when the name does not resolve or the connection is
+    /// refused or times out; `ERROR_ACCESS_DENIED` (5) when the certificate is not trusted
+    /// (nothing is sent then) or the token is missing, wrong or revoked;
+    /// `RPC_S_SERVER_UNAVAILABLE` (1722) when something answers that is not a working mprd;
+    /// otherwise the server's own code (8 at its session limit).
+    pub fn connect_with(host: &str, port: u16, options: ConnectOptions) -> Result<RemoteConfig> {
+        let host = host.to_string();
+        block(async move { Self::connect_async(&host, port, options).await })
+    }
+
+    async fn connect_async(host: &str, port: u16, o: ConnectOptions) -> Result<RemoteConfig> {
+        let target = host_port_key(host, port);
+        let deadline = Instant::now() + o.connect_timeout;
+        let channel = open_channel(host, port, o.trust.clone(), o.call_timeout, deadline).await?;
+        let mut client = Client::new(channel)
+            .max_decoding_message_size(MAX_REPLY_BYTES)
+            .max_encoding_message_size(usize::MAX);
+        let mut req = Request::new(pb::ConnectRequest {
+            protocol_version: crate::PROTOCOL_VERSION,
+            client_name: o.client_name.clone(),
+        });
+        if let Some(token) = &o.token {
+            let value = format!("Bearer {}", token.trim()).parse().map_err(|_| {
+                Error::new(
+                    WinError::ERROR_ACCESS_DENIED,
+                    "the token contains characters a token cannot have",
+                )
+            })?;
+            req.metadata_mut().insert("authorization", value);
+        }
+        let rep = match tokio::time::timeout_at(deadline, client.connect(req)).await {
+            Err(_) => {
+                return Err(bad_netpath(format!(
+                    "{target} did not answer the connect in time"
+                )));
+            }
+            Ok(Err(s)) => return Err(map_status(&s, &target)),
+            Ok(Ok(r)) => r.into_inner(),
+        };
+        cv::check_status(rep.status)?;
+        let role = match pb::Role::try_from(rep.role) {
+            Ok(pb::Role::Admin) => Role::Admin,
+            _ => Role::Reader,
+        };
+        Ok(RemoteConfig {
+            client,
+            session: rep.session,
+            target,
+            role,
+            call_timeout: o.call_timeout,
+        })
+    }
+
+    /// The session id the server gave (useless on any other connection).
+    pub fn session_id(&self) -> &str {
+        &self.session
+    }
+
+    /// The role of this session's token.
+    pub fn role(&self) -> Role {
+        self.role
+    }
+
+    /// The server as `host:port`.
+    pub fn server(&self) -> &str {
+        &self.target
+    }
+
+    fn call<Rep, T, Fut>(
+        &self,
+        rpc: impl FnOnce(Client, String) -> Fut + Send + 'static,
+        extract: impl FnOnce(Rep) -> Result<T> + Send + 'static,
+    ) -> Result<T>
+    where
+        Fut: Future<Output = std::result::Result<Response<Rep>, Status>> + Send + 'static,
+        Rep: HasStatus + Send + 'static,
+        T: Send + 'static,
+    {
+        let client = self.client.clone();
+        let session = self.session.clone();
+        let target = self.target.clone();
+        let limit = self.call_timeout;
+        block(async move {
+            let mut rep = match tokio::time::timeout(limit, rpc(client, session)).await {
+                Err(_) => {
+                    return Err(unavailable(format!(
+                        "{target} did not answer within {} s",
+                        limit.as_secs_f32()
+                    )));
+                }
+                Ok(Err(s)) => return Err(map_status(&s, &target)),
+                Ok(Ok(r)) => r.into_inner(),
+            };
+            cv::check_status(rep.take_status())?;
+            extract(rep).map_err(|e| {
+                Error::new(
+                    WinError::RPC_S_CALL_FAILED,
+                    format!("malformed reply from {target}: {}", e.detail),
+                )
+            })
+        })
+    }
+}
+
+impl Drop for RemoteConfig {
+    fn drop(&mut self) {
+        // Tell the server at once (best effort, bounded); the connection closing frees the
+        // session anyway.
+        let mut client = self.client.clone();
+        let session = std::mem::take(&mut self.session);
+        if let Ok(rt) = runtime() {
+            rt.spawn(async move {
+                let _ = tokio::time::timeout(
+                    Duration::from_secs(2),
+                    client.disconnect(pb::SessionRequest { session }),
+                )
+                .await;
+            });
+        }
+    }
+}
+
+fn unit<R>(_: R) -> Result<()> {
+    Ok(())
+}
+
+fn page<P, T>(
+    entries: Vec<P>,
+    total: u32,
+    next: u32,
+    f: impl Fn(P) -> Result<T>,
+) -> Result<Page<T>> {
+    cv::page(entries, total, next, f)
+}
+
+impl RouterConfig for RemoteConfig {
+    fn refresh(&self) -> Result<()> {
+        self.call(
+            |mut c, session| async move { c.refresh(pb::SessionRequest { session }).await },
+            unit::<pb::StatusReply>,
+        )
+    }
+
+    fn install(&self, links: &[NetLink]) -> Result<()> {
+        let links: Vec<pb::NetLink> = links.iter().map(Into::into).collect();
+        self.call(
+            move |mut c, session| async move { c.install(pb::InstallRequest { session, links }).await },
+            unit::<pb::StatusReply>,
+        )
+    }
+
+    fn server_get_info(&self) -> Result<ServerInfo> {
+        self.call(
+            move |mut c, session| async move { c.server_get_info(pb::SessionRequest { session }).await },
+            |r: pb::ServerInfoReply| cv::server_info(r.info),
+        )
+    }
+
+    fn server_set_info(&self, level: u32, info: &ServerInfo) -> Result<()> {
+        let info = Some((*info).into());
+        self.call(
+            move |mut c, session| async move {
+                c.server_set_info(pb::ServerSetInfoRequest {
+                    session,
+                    level,
+                    info,
+                })
+                .await
+            },
+            unit::<pb::StatusReply>,
+        )
+    }
+
+    fn server_get_info_ex(&self) -> Result<ServerInfoEx> {
+        self.call(
+            move |mut c, session| async move {
+                c.server_get_info_ex(pb::SessionRequest { session }).await
+            },
+            |r: pb::ServerInfoExReply| cv::server_info_ex(r.info),
+        )
+    }
+
+    fn server_set_info_ex(&self, config: &ServerSetConfigEx) -> Result<()> {
+        let config = Some(config.clone().into());
+        self.call(
+            move |mut c, session| async move {
+                c.server_set_info_ex(pb::ServerSetInfoExRequest { session, config })
+                    .await
+            },
+            unit::<pb::StatusReply>,
+        )
+    }
+
+    fn backup(&self) -> Result<Vec<u8>> {
+        self.call(
+            move |mut c, session| async move { c.backup(pb::SessionRequest { session }).await },
+            |r: pb::BackupReply| Ok(r.backup),
+        )
+    }
+
+    fn restore(&self, backup: &[u8]) -> Result<()> {
+        let backup = backup.to_vec();
+        self.call(
+            move |mut c, session| async move { c.restore(pb::RestoreRequest { session, backup }).await },
+            unit::<pb::StatusReply>,
+        )
+    }
+
+    fn interface_create(&self, info: &Interface) -> Result<InterfaceId> {
+        let info = Some(info.into());
+        self.call(
+            move |mut c, session| async move {
+                c.interface_create(pb::InterfaceCreateRequest { session, info })
+                    .await
+            },
+            |r: pb::InterfaceIdReply| cv::interface_id(r.id),
+        )
+    }
+
+    fn interface_delete(&self, id: &InterfaceId) -> Result<()> {
+        let id = Some(id.into());
+        self.call(
+            move |mut c, session| async move {
+                c.interface_delete(pb::InterfaceRequest { session, id })
+                    .await
+            },
+            unit::<pb::StatusReply>,
+        )
+    }
+
+    fn interface_get_handle(&self, name: &str) -> Result<InterfaceId> {
+        let name = name.to_string();
+        self.call(
+            move |mut c, session| async move {
+                c.interface_get_handle(pb::NameRequest { session, name })
+                    .await
+            },
+            |r: pb::InterfaceIdReply| cv::interface_id(r.id),
+        )
+    }
+
+    fn interface_get_info(&self, id: &InterfaceId) -> Result<Interface> {
+        let id = Some(id.into());
+        self.call(
+            move |mut c, session| async move {
+                c.interface_get_info(pb::InterfaceRequest { session, id })
+                    .await
+            },
+            |r: pb::InterfaceReply| cv::interface(r.info),
+        )
+    }
+
+    fn interface_set_info(&self, id: &InterfaceId, level: u32, info: &Interface) -> Result<()> {
+        let id = Some(id.into());
+        let info = Some(info.into());
+        self.call(
+            move |mut c, session| async move {
+                c.interface_set_info(pb::InterfaceSetInfoRequest {
+                    session,
+                    id,
+                    level,
+                    info,
+                })
+                .await
+            },
+            unit::<pb::StatusReply>,
+        )
+    }
+
+    fn interface_enum(&self, resume: u32, max_entries: u32) -> Result<Page<InterfaceEntry>> {
+        self.call(
+            move |mut c, session| async move {
+                c.interface_enum(pb::EnumRequest {
+                    session,
+                    resume,
+                    max_entries,
+                })
+                .await
+            },
+            |r: pb::InterfaceEnumReply| {
+                page(
+                    r.entries,
+                    r.total_from_resume,
+                    r.next_resume,
+                    cv::interface_entry,
+                )
+            },
+        )
+    }
+
+    fn interface_get_custom_info(&self, id: &InterfaceId) -> Result<CustomInfoEx> {
+        let id = Some(id.into());
+        self.call(
+            move |mut c, session| async move {
+                c.interface_get_custom_info(pb::InterfaceRequest { session, id })
+                    .await
+            },
+            |r: pb::CustomInfoReply| cv::custom_info(r.info),
+        )
+    }
+
+    fn interface_set_custom_info(&self, id: &InterfaceId, info: &CustomInfoEx) -> Result<()> {
+        let id = Some(id.into());
+        let info = Some(info.clone().into());
+        self.call(
+            move |mut c, session| async move {
+                c.interface_set_custom_info(pb::InterfaceSetCustomInfoRequest { session, id, info })
+                    .await
+            },
+            unit::<pb::StatusReply>,
+        )
+    }
+
+    fn if_transport_add(
+        &self,
+        interface: &InterfaceId,
+        protocol_id: u32,
+        name: Option<&str>,
+        info: Option<&[u8]>,
+    ) -> Result<IfTransportId> {
+        let interface = Some(interface.into());
+        let name = name.map(str::to_string);
+        let info = info.map(<[u8]>::to_vec);
+        self.call(
+            move |mut c, session| async move {
+                c.if_transport_add(pb::IfTransportAddRequest {
+                    session,
+                    interface,
+                    protocol_id,
+                    name,
+                    info,
+                })
+                .await
+            },
+            |r: pb::IfTransportIdReply| cv::if_transport_id(r.id),
+        )
+    }
+
+    fn if_transport_remove(&self, id: &IfTransportId) -> Result<()> {
+        let id = Some(id.into());
+        self.call(
+            move |mut c, session| async move {
+                c.if_transport_remove(pb::IfTransportRequest { session, id })
+                    .await
+            },
+            unit::<pb::StatusReply>,
+        )
+    }
+
+    fn if_transport_get_handle(
+        &self,
+        interface: &InterfaceId,
+        protocol_id: u32,
+    ) -> Result<IfTransportId> {
+        let interface = Some(interface.into());
+        self.call(
+            move |mut c, session| async move {
+                c.if_transport_get_handle(pb::IfTransportGetHandleRequest {
+                    session,
+                    interface,
+                    protocol_id,
+                })
+                .await
+            },
+            |r: pb::IfTransportIdReply| cv::if_transport_id(r.id),
+        )
+    }
+
+    fn if_transport_get_info(&self, id: &IfTransportId) -> Result<Option<Vec<u8>>> {
+        let id = Some(id.into());
+        self.call(
+            move |mut c, session| async move {
+                c.if_transport_get_info(pb::IfTransportRequest { session, id })
+                    .await
+            },
+            |r: pb::BlobReply| Ok(r.data),
+        )
+    }
+
+    fn if_transport_set_info(&self, id: &IfTransportId, info: &[u8]) -> Result<()> {
+        let id = Some(id.into());
+        let info = info.to_vec();
+        self.call(
+            move |mut c, session| async move {
+                c.if_transport_set_info(pb::IfTransportSetInfoRequest { session, id, info })
+                    .await
+            },
+            unit::<pb::StatusReply>,
+        )
+    }
+
+    fn if_transport_enum(
+        &self,
+        interface: &InterfaceId,
+        resume: u32,
+        max_entries: u32,
+    ) -> Result<Page<IfTransportEntry>> {
+        let interface = Some(interface.into());
+        self.call(
+            move |mut c, session| async move {
+                c.if_transport_enum(pb::IfTransportEnumRequest {
+                    session,
+                    interface,
+                    resume,
+                    max_entries,
+                })
+                .await
+            },
+            |r: pb::IfTransportEnumReply| {
+                page(
+                    r.entries,
+                    r.total_from_resume,
+                    r.next_resume,
+                    cv::if_transport_entry,
+                )
+            },
+        )
+    }
+
+    fn transport_create(
+        &self,
+        protocol_id: u32,
+        name: Option<&str>,
+        global_info: Option<&[u8]>,
+        client_interface_info: Option<&[u8]>,
+        dll_path: Option<&str>,
+    ) -> Result<TransportId> {
+        let req = pb::TransportCreateRequest {
+            session: String::new(),
+            protocol_id,
+            name: name.map(str::to_string),
+            global_info: global_info.map(<[u8]>::to_vec),
+            client_interface_info: client_interface_info.map(<[u8]>::to_vec),
+            dll_path: dll_path.map(str::to_string),
+        };
+        self.call(
+            move |mut c, session| async move {
+                c.transport_create(pb::TransportCreateRequest { session, ..req })
+                    .await
+            },
+            |r: pb::TransportIdReply| cv::transport_id(r.id),
+        )
+    }
+
+    fn transport_delete(&self, id: &TransportId) -> Result<()> {
+        let id = Some(id.into());
+        self.call(
+            move |mut c, session| async move {
+                c.transport_delete(pb::TransportRequest { session, id })
+                    .await
+            },
+            unit::<pb::StatusReply>,
+        )
+    }
+
+    fn transport_get_handle(&self, protocol_id: u32) -> Result<TransportId> {
+        self.call(
+            move |mut c, session| async move {
+                c.transport_get_handle(pb::ProtocolRequest {
+                    session,
+                    protocol_id,
+                })
+                .await
+            },
+            |r: pb::TransportIdReply| cv::transport_id(r.id),
+        )
+    }
+
+    fn transport_get_info(&self, id: &TransportId) -> Result<TransportInfo> {
+        let id = Some(id.into());
+        self.call(
+            move |mut c, session| async move {
+                c.transport_get_info(pb::TransportRequest { session, id })
+                    .await
+            },
+            |r: pb::TransportInfoReply| cv::transport_info(r.info),
+        )
+    }
+
+    fn transport_set_info(
+        &self,
+        id: &TransportId,
+        global_info: Option<&[u8]>,
+        client_interface_info: Option<&[u8]>,
+        dll_path: Option<&str>,
+    ) -> Result<()> {
+        let req = pb::TransportSetInfoRequest {
+            session: String::new(),
+            id: Some(id.into()),
+            global_info: global_info.map(<[u8]>::to_vec),
+            client_interface_info: client_interface_info.map(<[u8]>::to_vec),
+            dll_path: dll_path.map(str::to_string),
+        };
+        self.call(
+            move |mut c, session| async move {
+                c.transport_set_info(pb::TransportSetInfoRequest { session, ..req })
+                    .await
+            },
+            unit::<pb::StatusReply>,
+        )
+    }
+
+    fn transport_enum(&self, resume: u32, max_entries: u32) -> Result<Page<TransportEntry>> {
+        self.call(
+            move |mut c, session| async move {
+                c.transport_enum(pb::EnumRequest {
+                    session,
+                    resume,
+                    max_entries,
+                })
+                .await
+            },
+            |r: pb::TransportEnumReply| {
+                page(
+                    r.entries,
+                    r.total_from_resume,
+                    r.next_resume,
+                    cv::transport_entry,
+                )
+            },
+        )
+    }
+
+    fn filter_get_info(&self, protocol_id: u32) -> Result<bool> {
+        self.call(
+            move |mut c, session| async move {
+                c.filter_get_info(pb::ProtocolRequest {
+                    session,
+                    protocol_id,
+                })
+                .await
+            },
+            |r: pb::FilterReply| Ok(r.enabled),
+        )
+    }
+
+    fn filter_set_info(&self, protocol_id: u32, enable: bool) -> Result<()> {
+        self.call(
+            move |mut c, session| async move {
+                c.filter_set_info(pb::FilterSetInfoRequest {
+                    session,
+                    protocol_id,
+                    enable,
+                })
+                .await
+            },
+            unit::<pb::StatusReply>,
+        )
+    }
+
+    fn get_friendly_name(&self, guid_name: &str) -> Result<String> {
+        let name = guid_name.to_string();
+        self.call(
+            move |mut c, session| async move {
+                c.get_friendly_name(pb::NameRequest { session, name }).await
+            },
+            |r: pb::NameReply| Ok(r.name),
+        )
+    }
+
+    fn get_guid_name(&self, friendly_name: &str) -> Result<String> {
+        let name = friendly_name.to_string();
+        self.call(
+            move |mut c, session| async move {
+                c.get_guid_name(pb::NameRequest { session, name }).await
+            },
+            |r: pb::NameReply| Ok(r.name),
+        )
+    }
+}
+
+// ---- trust on first use -------------------------------------------------------------------------
+
+/// The SHA-256 fingerprint (64 hex digits) of the certificate a server presents, learned
+/// without trusting it: the handshake is aborted after the certificate is seen, so nothing is
+/// sent. `host_port` follows the server-name grammar. For `mprcfg trust`.
+pub fn fetch_fingerprint(host_port: &str) -> Result<String> {
+    let (host, port) = parse_server_name(host_port)?;
+    block(async move {
+        let target = host_port_key(&host, port);
+        let deadline = Instant::now() + Duration::from_secs(5);
+        let tcp = open_tcp(&host, port, &target, deadline).await?;
+        let seen = Arc::new(Mutex::new(Seen::default()));
+        let cfg = tls::client_config(TrustVerifier::capture(seen.clone()))?;
+        let result = tokio::time::timeout_at(
+            deadline,
+            tokio_rustls::TlsConnector::from(cfg).connect(tls::server_name(&host), tcp),
+        )
+        .await;
+        let fp = seen
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .fingerprint
+            .clone();
+        match (fp, result) {
+            (Some(fp), _) => Ok(fp),
+            (None, Err(_)) => Err(bad_netpath(format!(
+                "TLS handshake with {target} timed out"
+            ))),
+            (None, Ok(r)) => Err(unavailable(format!(
+                "{target} presented no certificate ({}); is an mprd listening there?",
+                r.err().map(|e| e.to_string()).unwrap_or_default()
+            ))),
+        }
+    })
+}
+
+/// Pins a fingerprint for a server in `known_hosts` (for `mprcfg trust` after the user has
+/// confirmed it). Returns the normalised fingerprint.
+pub fn pin_fingerprint(host_port: &str, fingerprint: &str) -> Result<String> {
+    let (host, port) = parse_server_name(host_port)?;
+    let fp = tls::normalize_fingerprint(fingerprint).ok_or_else(|| {
+        Error::invalid_parameter(format!("{fingerprint:?} is not a SHA-256 fingerprint"))
+    })?;
+    let path = tls::known_hosts_path().ok_or_else(|| {
+        Error::new(
+            WinError::ERROR_PATH_NOT_FOUND,
+            "neither XDG_CONFIG_HOME nor HOME is set",
+        )
+    })?;
+    tls::add_pin(&path, &host_port_key(&host, port), &fp)?;
+    Ok(fp)
+}
+
+/// Fetches a server's fingerprint and pins it in `known_hosts` (trust on first use); returns
+/// the fingerprint so it can be shown and compared with the one `mprd` printed.
+pub fn trust_host(host_port: &str) -> Result<String> {
+    let fp = fetch_fingerprint(host_port)?;
+    pin_fingerprint(host_port, &fp)
+}

@@ -1,0 +1,33 @@
+//! `mprconfig-remote`: the router configuration API over the network.
+//!
+//! In the flow of DESIGN §2 this crate is the arrow between a program and `mprd`:
+//! `mprconfig::connect(Some("host"))` returns a [`RemoteConfig`], which implements
+//! [`mprconfig_core::RouterConfig`] by sending one gRPC call per method over TLS 1.3; on the
+//! server, [`server::run`] answers those calls by running the same `RouterConfig` semantics on
+//! the server's store, one session per connect. Win32 codes and details travel unchanged, so a
+//! remote failure is bit-identical to a local one; transport failures map to 53, 5 and 1722 as
+//! DESIGN §5 says. Also here: the server-name grammar ([`parse_server_name`]), TLS certificates,
+//! fingerprints and client trust ([`tls`]), bearer tokens and roles ([`tokens`]), and the
+//! generated protocol types ([`pb`], from `proto/mprconfig.proto`).
+
+pub mod client;
+pub mod convert;
+pub mod name;
+pub mod server;
+pub mod testkit;
+pub mod tls;
+pub mod tokens;
+
+/// The protocol types and gRPC stubs generated from `proto/mprconfig.proto`.
+#[allow(missing_docs, clippy::all, clippy::pedantic)]
+pub mod pb {
+    tonic::include_proto!("mprconfig.v1");
+}
+
+pub use client::{ConnectOptions, RemoteConfig, connect, fetch_fingerprint, trust_host};
+pub use name::{DEFAULT_PORT, parse_server_name};
+pub use server::{Opener, ServerConfig, run};
+pub use tokens::Role;
+
+/// The protocol revision this crate speaks (`ConnectRequest.protocol_version`).
+pub const PROTOCOL_VERSION: u32 = 1;
