@@ -132,6 +132,13 @@ fn enumerate(c: &mut Criterion) {
             black_box(page)
         })
     });
+    // Cold: the first enumeration after a refresh (or after any write) reads every key.
+    g.bench_function("all at once, cold (after refresh)", |b| {
+        b.iter(|| {
+            cfg.refresh().expect("refresh");
+            black_box(cfg.interface_enum(0, u32::MAX).expect("enum"))
+        })
+    });
     g.bench_function("pages of 100", |b| {
         b.iter(|| {
             let (mut resume, mut seen) = (0, 0);

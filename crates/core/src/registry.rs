@@ -254,7 +254,11 @@ pub fn check_path(path: &str) -> Result<()> {
 /// Case-insensitive comparison of registry names (Unicode simple case folding to upper case,
 /// the way the Windows registry compares).
 pub fn names_equal(a: &str, b: &str) -> bool {
-    a.len() == b.len() && a.eq_ignore_ascii_case(b) || fold(a) == fold(b)
+    if a.is_ascii() && b.is_ascii() {
+        // ASCII folds to ASCII of the same length: no allocation needed to decide.
+        return a.eq_ignore_ascii_case(b);
+    }
+    fold(a) == fold(b)
 }
 
 /// The folded form used for case-insensitive registry name comparison and indexing.
