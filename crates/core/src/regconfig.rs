@@ -53,6 +53,9 @@ struct NameIndex {
     by_name: HashMap<String, (u32, String)>,
     /// Every canonical numeric subkey of `Interfaces`, interface or not (new keys are max + 1).
     keys: BTreeSet<u32>,
+    /// Interfaces hidden behind another of the same name (only outside edits make these); while
+    /// there are any, a delete cannot be applied to the index exactly and forces a rebuild.
+    shadowed: usize,
 }
 
 /// What a committed write did to the interface index.
@@ -71,18 +74,25 @@ impl NameIndex {
     fn build(tx: &mut dyn RegistryTx, generation: u64) -> Result<Self> {
         let mut by_name: HashMap<String, (u32, String)> = HashMap::new();
         let mut keys = BTreeSet::new();
+        let mut shadowed = 0;
         for (sub, values) in subkeys_with_values_or_empty(tx, l::INTERFACES)? {
             let Some(key) = l::parse_interface_key(&sub) else {
                 continue;
             };
             keys.insert(key);
-            if let Some(iface) = parse_interface(&values) {
-                // Two keys with one name can only come from outside edits: the lowest key wins.
-                let slot = by_name
-                    .entry(fold(&iface.name))
-                    .or_insert((key, iface.name.clone()));
-                if key < slot.0 {
-                    *slot = (key, iface.name);
+            let Some(iface) = parse_interface(&values) else {
+                continue;
+            };
+            // Two keys with one name can only come from outside edits: the lowest key wins.
+            match by_name.entry(fold(&iface.name)) {
+                std::collections::hash_map::Entry::Vacant(e) => {
+                    e.insert((key, iface.name));
+                }
+                std::collections::hash_map::Entry::Occupied(mut e) => {
+                    shadowed += 1;
+                    if key < e.get().0 {
+                        e.insert((key, iface.name));
+                    }
                 }
             }
         }
@@ -90,6 +100,7 @@ impl NameIndex {
             generation,
             by_name,
             keys,
+            shadowed,
         })
     }
 
@@ -169,6 +180,10 @@ impl<R: Registry> RegistryConfig<R> {
                 index.by_name.insert(fold(&name), (key, name));
             }
             IndexChange::Removed { key, name } => {
+                if index.shadowed > 0 {
+                    *guard = None;
+                    return;
+                }
                 index.keys.remove(&key);
                 index.by_name.remove(&fold(&name));
             }
@@ -2188,6 +2203,36 @@ mod tests {
             }
         );
         assert_eq!(c.interface_create(&router("Next")).unwrap().key, 78);
+    }
+
+    #[test]
+    fn deleting_one_of_two_same_named_interfaces_reveals_the_other() {
+        let (r, c) = installed();
+        raw_write(&*r, |tx| {
+            for (key, name) in [(60, "DUP"), (50, "Dup")] {
+                let p = l::interface_key(key);
+                tx.create_key(&p)?;
+                tx.set_value(&p, l::INTERFACE_NAME, &RegValue::sz(name))?;
+                tx.set_value(&p, l::TYPE, &RegValue::dword(2))?;
+            }
+            Ok(())
+        });
+        let first = c.interface_get_handle("dup").unwrap();
+        assert_eq!(
+            first,
+            InterfaceId {
+                key: 50,
+                name: "Dup".into()
+            }
+        );
+        c.interface_delete(&first).unwrap();
+        assert_eq!(
+            c.interface_get_handle("dup").unwrap(),
+            InterfaceId {
+                key: 60,
+                name: "DUP".into()
+            }
+        );
     }
 
     #[test]
