@@ -759,4 +759,204 @@ mod tests {
             100
         );
     }
+
+    /// A deliberately naive model: every key as (creation sequence, stored full path, values).
+    mod model {
+        use super::super::*;
+
+        #[derive(Clone, Debug, Default)]
+        pub struct Model {
+            keys: Vec<(u64, String, Values)>,
+            seq: u64,
+        }
+
+        fn parent(path: &str) -> &str {
+            path.rfind('\\').map_or("", |i| &path[..i])
+        }
+
+        impl Model {
+            fn find(&self, path: &str) -> Option<usize> {
+                self.keys.iter().position(|(_, p, _)| fold(p) == fold(path))
+            }
+
+            pub fn create(&mut self, path: &str) -> bool {
+                let mut stored = String::new();
+                let mut created = false;
+                for part in path.split('\\') {
+                    let candidate = if stored.is_empty() {
+                        part.to_owned()
+                    } else {
+                        format!("{stored}\\{part}")
+                    };
+                    created = false;
+                    stored = match self.find(&candidate) {
+                        Some(i) => self.keys[i].1.clone(),
+                        None => {
+                            self.seq += 1;
+                            self.keys.push((self.seq, candidate.clone(), Vec::new()));
+                            created = true;
+                            candidate
+                        }
+                    };
+                }
+                created
+            }
+
+            pub fn delete_tree(&mut self, path: &str) -> bool {
+                let f = fold(path);
+                let before = self.keys.len();
+                self.keys.retain(|(_, p, _)| {
+                    let q = fold(p);
+                    q != f && !q.starts_with(&format!("{f}\\"))
+                });
+                self.keys.len() != before
+            }
+
+            pub fn set(&mut self, path: &str, name: &str, v: RegValue) -> Result<()> {
+                let i = self
+                    .find(path)
+                    .ok_or(Error::from(WinError::ERROR_FILE_NOT_FOUND))?;
+                let values = &mut self.keys[i].2;
+                match values.iter_mut().find(|(n, _)| names_equal(n, name)) {
+                    Some(slot) => slot.1 = v,
+                    None => values.push((name.to_owned(), v)),
+                }
+                Ok(())
+            }
+
+            pub fn delete_value(&mut self, path: &str, name: &str) -> Result<bool> {
+                let i = self
+                    .find(path)
+                    .ok_or(Error::from(WinError::ERROR_FILE_NOT_FOUND))?;
+                let values = &mut self.keys[i].2;
+                let before = values.len();
+                values.retain(|(n, _)| !names_equal(n, name));
+                Ok(values.len() != before)
+            }
+
+            fn children(&self, path: &str) -> Vec<(u64, String, Values)> {
+                let mut c: Vec<_> = self
+                    .keys
+                    .iter()
+                    .filter(|(_, p, _)| fold(parent(p)) == fold(path))
+                    .cloned()
+                    .collect();
+                c.sort_by_key(|(seq, _, _)| *seq);
+                c
+            }
+
+            pub fn subkeys(&self, path: &str) -> Result<Vec<String>> {
+                self.find(path)
+                    .ok_or(Error::from(WinError::ERROR_FILE_NOT_FOUND))?;
+                Ok(self
+                    .children(path)
+                    .into_iter()
+                    .map(|(_, p, _)| p[p.rfind('\\').map_or(0, |i| i + 1)..].to_owned())
+                    .collect())
+            }
+
+            pub fn snapshot(&self) -> Vec<(String, Values)> {
+                let mut out = Vec::new();
+                let mut stack: Vec<_> = self.children("").into_iter().rev().collect();
+                while let Some((_, p, v)) = stack.pop() {
+                    stack.extend(self.children(&p).into_iter().rev());
+                    out.push((p, v));
+                }
+                out
+            }
+        }
+    }
+
+    mod props {
+        use super::model::Model;
+        use super::*;
+        use proptest::prelude::*;
+
+        #[derive(Clone, Debug)]
+        enum Op {
+            Create(String),
+            Delete(String),
+            Set(String, String, u32),
+            DeleteValue(String, String),
+            Subkeys(String),
+        }
+
+        fn path() -> impl Strategy<Value = String> {
+            proptest::collection::vec(
+                prop::sample::select(vec!["a", "A", "b", "B", "c", "é", "É"]),
+                1..4,
+            )
+            .prop_map(|parts| parts.join("\\"))
+        }
+
+        fn name() -> impl Strategy<Value = String> {
+            prop::sample::select(vec!["x", "X", "y", ""]).prop_map(str::to_owned)
+        }
+
+        fn op() -> impl Strategy<Value = Op> {
+            prop_oneof![
+                3 => path().prop_map(Op::Create),
+                1 => path().prop_map(Op::Delete),
+                3 => (path(), name(), 0u32..4).prop_map(|(p, n, v)| Op::Set(p, n, v)),
+                1 => (path(), name()).prop_map(|(p, n)| Op::DeleteValue(p, n)),
+                1 => path().prop_map(Op::Subkeys),
+            ]
+        }
+
+        /// The observable outcome of one operation.
+        fn outcome<T: std::fmt::Debug>(r: Result<T>) -> String {
+            match r {
+                Ok(v) => format!("ok {v:?}"),
+                Err(e) => format!("err {:?}", e.code),
+            }
+        }
+
+        fn apply_model(m: &mut Model, op: &Op) -> String {
+            match op {
+                Op::Create(p) => outcome(Ok(m.create(p))),
+                Op::Delete(p) => outcome(Ok(m.delete_tree(p))),
+                Op::Set(p, n, v) => outcome(m.set(p, n, RegValue::dword(*v))),
+                Op::DeleteValue(p, n) => outcome(m.delete_value(p, n)),
+                Op::Subkeys(p) => outcome(m.subkeys(p)),
+            }
+        }
+
+        fn apply_tx(tx: &mut dyn RegistryTx, op: &Op) -> String {
+            match op {
+                Op::Create(p) => outcome(tx.create_key(p)),
+                Op::Delete(p) => outcome(tx.delete_key_tree(p)),
+                Op::Set(p, n, v) => outcome(tx.set_value(p, n, &RegValue::dword(*v))),
+                Op::DeleteValue(p, n) => outcome(tx.delete_value(p, n)),
+                Op::Subkeys(p) => outcome(tx.subkeys(p)),
+            }
+        }
+
+        proptest! {
+            #[test]
+            fn transactions_agree_with_a_naive_model(
+                txs in proptest::collection::vec((proptest::collection::vec(op(), 0..12), any::<bool>()), 1..12)
+            ) {
+                let reg = MemRegistry::new();
+                let mut model = Model::default();
+                let mut generation = 0;
+                for (ops, commit) in &txs {
+                    let mut trial = model.clone();
+                    let want: Vec<String> = ops.iter().map(|op| apply_model(&mut trial, op)).collect();
+                    let mut got = Vec::new();
+                    let result = reg.transact(TxMode::Write, &mut |tx| {
+                        got = ops.iter().map(|op| apply_tx(tx, op)).collect();
+                        if *commit { Ok(()) } else { Err(Error::invalid_parameter("abort")) }
+                    });
+                    prop_assert_eq!(&got, &want);
+                    prop_assert_eq!(result.is_ok(), *commit);
+                    if *commit {
+                        model = trial;
+                        generation += 1;
+                    }
+                    prop_assert_eq!(reg.snapshot(), model.snapshot());
+                    prop_assert_eq!(reg.generation().unwrap(), generation);
+                }
+            }
+        }
+    }
 }
