@@ -2583,6 +2583,63 @@ mod tests {
     }
 
     #[test]
+    fn a_windows_7_shaped_export_restores_and_reads_like_windows() {
+        // The checked-in W7-shaped RemoteAccess export of the .reg codec's tests.
+        let w7: &[u8] = include_bytes!("../tests/data/w7-remoteaccess.reg");
+        let c = RegistryConfig::new(MemRegistry::new());
+        c.restore(w7).unwrap();
+        let ifaces = c.interface_enum(0, u32::MAX).unwrap().entries;
+        assert_eq!(ifaces.len(), 14);
+        assert_eq!(
+            ifaces.iter().map(|e| e.id.key).collect::<Vec<_>>(),
+            (0..14).collect::<Vec<_>>(),
+            "numeric order"
+        );
+        assert_eq!(
+            (ifaces[0].info.name.as_str(), ifaces[0].info.if_type),
+            ("Loopback", InterfaceType::LOOPBACK)
+        );
+        assert_eq!(
+            (ifaces[1].info.name.as_str(), ifaces[1].info.if_type),
+            ("Internal", InterfaceType::INTERNAL)
+        );
+        for e in &ifaces[2..] {
+            assert!(
+                l::is_guid_name(&e.info.name)
+                    && e.info.if_type == InterfaceType::DEDICATED
+                    && e.info.enabled
+            );
+            let it = c.if_transport_get_handle(&e.id, pid::IPV6).unwrap();
+            assert_eq!(
+                c.if_transport_get_info(&it).unwrap().as_deref(),
+                Some(&l::DEFAULT_INTERFACE_INFO[..])
+            );
+        }
+        let transports: Vec<(u32, String)> = c
+            .transport_enum(0, u32::MAX)
+            .unwrap()
+            .entries
+            .into_iter()
+            .map(|e| (e.id.protocol_id, e.name))
+            .collect();
+        assert_eq!(
+            transports,
+            vec![(0x21, "Ip".to_owned()), (0x57, "Ipv6".to_owned())]
+        );
+        let ip = c
+            .transport_get_info(&TransportId {
+                protocol_id: pid::IP,
+            })
+            .unwrap();
+        assert_eq!(ip.dll_path.as_deref(), Some(l::IPRTRMGR_DLL));
+        assert!(!c.filter_get_info(pid::IP).unwrap());
+        assert!(!c.server_get_info().unwrap().lan_only_mode);
+        // And it backs up to the same keys and values.
+        let again = regfile::decode(&c.backup().unwrap()).unwrap();
+        assert_eq!(again, regfile::decode(w7).unwrap());
+    }
+
+    #[test]
     fn backup_of_an_empty_store_is_file_not_found() {
         let c = RegistryConfig::new(MemRegistry::new());
         assert_eq!(c.backup().unwrap_err().code, WinError::ERROR_FILE_NOT_FOUND);
