@@ -2186,6 +2186,49 @@ mod tests {
     }
 
     #[test]
+    fn concurrent_creates_through_many_configs_get_unique_keys_and_one_winner_per_name() {
+        let (r, _) = installed();
+        let threads: Vec<_> = (0..4)
+            .map(|t| {
+                let r = Arc::clone(&r);
+                std::thread::spawn(move || {
+                    let c = RegistryConfig::new(r);
+                    let mut won = Vec::new();
+                    for i in 0..40 {
+                        // Every thread creates its own names and races the others for shared ones.
+                        c.interface_create(&router(&format!("T{t}-{i}"))).unwrap();
+                        match c.interface_create(&router(&format!("Shared-{i}"))) {
+                            Ok(id) => won.push(id),
+                            Err(e) => assert_eq!(e.code, WinError::ERROR_INTERFACE_ALREADY_EXISTS),
+                        }
+                        assert!(c.interface_get_handle(&format!("shared-{i}")).is_ok());
+                    }
+                    won
+                })
+            })
+            .collect();
+        let winners: Vec<InterfaceId> = threads
+            .into_iter()
+            .flat_map(|t| t.join().unwrap())
+            .collect();
+        assert_eq!(
+            winners.len(),
+            40,
+            "exactly one create per shared name succeeded"
+        );
+        let c = RegistryConfig::new(Arc::clone(&r));
+        let all = c.interface_enum(0, u32::MAX).unwrap().entries;
+        assert_eq!(all.len(), 4 + 4 * 40 + 40);
+        let keys: BTreeSet<u32> = all.iter().map(|e| e.id.key).collect();
+        assert_eq!(keys.len(), all.len(), "no key was handed out twice");
+        let names: BTreeSet<String> = all.iter().map(|e| fold(&e.info.name)).collect();
+        assert_eq!(names.len(), all.len());
+        for w in winners {
+            assert_eq!(c.interface_get_handle(&w.name).unwrap(), w);
+        }
+    }
+
+    #[test]
     fn name_index_sees_raw_registry_edits() {
         let (r, c) = installed();
         assert!(c.interface_get_handle("Raw").is_err());
