@@ -2675,6 +2675,11 @@ mod tests {
             })
             .unwrap();
         assert_eq!(ip.dll_path.as_deref(), Some(l::IPRTRMGR_DLL));
+        // Windows 7's Ip GlobalInfo is blob A, the one install writes (registry-layout §2.6).
+        assert_eq!(
+            ip.global_info.as_deref(),
+            Some(&l::DEFAULT_IP_GLOBAL_INFO[..])
+        );
         assert!(!c.filter_get_info(pid::IP).unwrap());
         assert!(!c.server_get_info().unwrap().lan_only_mode);
         // And it backs up to the same keys and values.

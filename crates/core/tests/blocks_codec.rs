@@ -354,12 +354,8 @@ fn default_interface_blob_decodes_into_named_fields() {
 
 #[test]
 fn global_info_decodes_logging_and_priorities() {
-    let a = from_hex(
-        "01000000 78000000 02000000 0300ffff 08000000 01000000 30000000 0600ffff 34000000 01000000
-         38000000 00000000 00000000 01000000 06000000 02000000 01000000 03000000 0a000000 16270000
-         03000000 17270000 05000000 12270000 07000000 08000000 78000000 00000000 00000000 00000000",
-    );
-    let blocks = decode_header(&a).unwrap();
+    // §3.6 A, which is also the install default.
+    let blocks = decode_header(&mprconfig_core::layout::DEFAULT_IP_GLOBAL_INFO).unwrap();
     assert_eq!(blocks[0].structure, Some("GLOBAL_INFO"));
     assert_eq!(
         field(&blocks[0].items[0], "bFilteringOn"),
@@ -373,9 +369,14 @@ fn global_info_decodes_logging_and_priorities() {
     assert_eq!(prio.structure, Some("PRIORITY_INFO"));
     assert_eq!(prio.items.len(), 7);
     assert_eq!(field(&prio.items[0], "dwNumProtocols"), &FieldValue::U32(6));
+    // A's order: LOCAL, NT_STATIC, NT_STATIC_NON_DOD, NT_AUTOSTATIC, NETMGMT, RIP.
     assert_eq!(
-        field(&prio.items[3], "dwProtocolId"),
+        field(&prio.items[2], "dwProtocolId"),
         &FieldValue::Named(10006, Some("NT_STATIC"))
+    );
+    assert_eq!(
+        field(&prio.items[5], "dwProtocolId"),
+        &FieldValue::Named(3, Some("NETMGMT"))
     );
     assert_eq!(field(&prio.items[6], "dwMetric"), &FieldValue::U32(120));
 }

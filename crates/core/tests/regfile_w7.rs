@@ -7,6 +7,7 @@
 
 mod regfile_support;
 
+use mprconfig_core::layout::{DEFAULT_IP_GLOBAL_INFO, DEFAULT_IPV6_GLOBAL_INFO};
 use mprconfig_core::regfile::{RegKey, decode, encode, export_tree, import_keys};
 use mprconfig_core::registry::{RegValue, RegistryTx};
 use regfile_support::TreeTx;
@@ -25,24 +26,21 @@ fn from_hex(s: &str) -> Vec<u8> {
         .collect()
 }
 
-/// §3.6 A: `RouterManagers\Ip\GlobalInfo` (IP_GLOBAL_INFO + IP_PROT_PRIORITY_INFO, 120 bytes),
-/// metrics in the order the Windows 7 export has them: LOCAL, NETMGMT, NT_STATIC,
-/// NT_STATIC_NON_DOD, NT_AUTOSTATIC, RIP (§3.6 A's annotation lists the Ipv6 order).
+/// §3.6 A: `RouterManagers\Ip\GlobalInfo` of Windows 7 is *identical* to MS-RRASM §4.11.1
+/// (IP_GLOBAL_INFO + IP_PROT_PRIORITY_INFO, 120 bytes), which is the install default.
 fn global_info_ip() -> Vec<u8> {
-    from_hex(
-        "01000000 78000000 02000000 0300ffff 08000000 01000000 30000000 0600ffff 34000000 01000000
-         38000000 00000000 00000000 01000000 06000000 02000000 01000000 03000000 0a000000 16270000
-         03000000 17270000 05000000 12270000 07000000 08000000 78000000 00000000 00000000 00000000",
-    )
+    DEFAULT_IP_GLOBAL_INFO.to_vec()
 }
 
-/// The Ipv6 variant: IPV6_GLOBAL_INFO (0xFFFF000F) and the same six metrics, with NETMGMT
-/// moved after NT_AUTOSTATIC (the order Windows 7 writes).
+/// The Ipv6 variant: IPV6_GLOBAL_INFO (0xFFFF000F) and the same six metrics in another order
+/// (registry-layout §3.6: Windows reorders them; the exact order is not public, so this one
+/// moves NETMGMT second). It differs from the install default on purpose: a restore must
+/// keep the stored blob verbatim, not regenerate it.
 fn global_info_ipv6() -> Vec<u8> {
     from_hex(
         "01000000 78000000 02000000 0f00ffff 08000000 01000000 30000000 0600ffff 34000000 01000000
-         38000000 00000000 00000000 01000000 06000000 02000000 01000000 16270000 03000000 17270000
-         05000000 12270000 07000000 03000000 0a000000 08000000 78000000 00000000 00000000 00000000",
+         38000000 00000000 00000000 01000000 06000000 02000000 01000000 03000000 0a000000 16270000
+         03000000 17270000 05000000 12270000 07000000 08000000 78000000 00000000 00000000 00000000",
     )
 }
 
@@ -273,6 +271,29 @@ fn file_looks_like_a_regedit_export() {
             "0]", "1]", "10]", "11]", "12]", "13]", "2]", "3]", "4]", "5]", "6]", "7]", "8]", "9]"
         ]
     );
+}
+
+#[test]
+fn ip_global_info_is_blob_a_and_ipv6_holds_the_same_metrics_reordered() {
+    let keys = decode(&checked_in()).unwrap();
+    let global_info = |transport: &str| {
+        let path = format!(r"{ROOT}\RouterManagers\{transport}");
+        let k = keys.iter().find(|k| k.path == path).unwrap();
+        let (_, v) = k.values.iter().find(|(n, _)| n == "GlobalInfo").unwrap();
+        v.data.clone()
+    };
+    let (ip, ipv6) = (global_info("Ip"), global_info("Ipv6"));
+    assert_eq!(ip, DEFAULT_IP_GLOBAL_INFO);
+    assert_ne!(ipv6, DEFAULT_IPV6_GLOBAL_INFO);
+    // Same header and GLOBAL_INFO; the six (protocol, metric) pairs are a permutation.
+    assert_eq!(ipv6[..0x3c], DEFAULT_IPV6_GLOBAL_INFO[..0x3c]);
+    fn pairs(b: &[u8]) -> Vec<&[u8]> {
+        let mut p: Vec<&[u8]> = b[0x3c..0x6c].chunks_exact(8).collect();
+        p.sort();
+        p
+    }
+    assert_eq!(pairs(&ipv6), pairs(&ip));
+    assert_eq!(ipv6[0x6c..], ip[0x6c..]);
 }
 
 #[test]
