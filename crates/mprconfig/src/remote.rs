@@ -1,18 +1,17 @@
 //! Connections to a named server (`connect(Some(name))`).
 //!
-//! The remote client (gRPC over TLS to `mprd`) lives in `mprconfig-remote`; until it is wired
-//! in here, naming a server fails the way an unreachable server does.
+//! The remote client (gRPC over TLS to `mprd`) lives in `mprconfig-remote`: name grammar,
+//! trust (`MPRCONFIG_CA`, known_hosts), token (`MPRCONFIG_TOKEN`, credentials.toml), time-outs
+//! and the failure codes 53, 5 and 1722 are documented there and in `docs/protocol.md`.
 
-use mprconfig_core::{Error, Result, WinError};
+use std::sync::Arc;
+
+use mprconfig_core::Result;
 
 use crate::Connection;
 
 /// Opens the configuration of the router `server` (`host`, `\\host`, `host:port`, ...).
 pub(crate) fn connect_remote(server: &str) -> Result<Connection> {
-    Err(Error::new(
-        WinError::ERROR_BAD_NETPATH,
-        format!(
-            "cannot connect to router configuration server {server:?}: this build has no remote client yet"
-        ),
-    ))
+    let config = mprconfig_remote::connect(server)?;
+    Ok(Connection::remote(server, Arc::new(config)))
 }
