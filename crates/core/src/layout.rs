@@ -292,7 +292,13 @@ const fn global_info_blob(global_type: u32) -> [u8; 120] {
         8,
         120, // RIP
     ];
-    let mut out = [0u8; 120];
+    le_words(&words)
+}
+
+/// Little-endian bytes of `words`, zero-filled up to `N` (the blobs' generous `Size` tail);
+/// a const fn so the default blobs stay compile-time constants.
+const fn le_words<const N: usize>(words: &[u32]) -> [u8; N] {
+    let mut out = [0u8; N];
     let mut i = 0;
     while i < words.len() {
         let b = words[i].to_le_bytes();
@@ -332,17 +338,7 @@ pub const DEFAULT_INTERFACE_INFO: [u8; 104] = {
         0,
         0, // RTR_DISC_INFO: max 600, min 450, life 1800, pad, bAdvertise 0, pref 0
     ];
-    let mut out = [0u8; 104];
-    let mut i = 0;
-    while i < words.len() {
-        let b = words[i].to_le_bytes();
-        out[i * 4] = b[0];
-        out[i * 4 + 1] = b[1];
-        out[i * 4 + 2] = b[2];
-        out[i * 4 + 3] = b[3];
-        i += 1;
-    }
-    out
+    le_words(&words)
 };
 
 // ---- names and GUIDs -------------------------------------------------------------------------

@@ -23,11 +23,7 @@ fn ip(s: &str) -> IpAddr {
 
 /// §3.6 C: the default 104-byte InterfaceInfo (empty 72-byte IP_ROUTE_INFO first).
 fn blob_c() -> Vec<u8> {
-    from_hex(
-        "01000000 68000000 03000000 0500ffff 48000000 00000000 40000000 0400ffff 04000000 01000000
-         40000000 0700ffff 10000000 01000000 48000000 00000000 01000000 00000000 5802c201 08070000
-         00000000 00000000 00000000 00000000 00000000 00000000",
-    )
+    mprconfig_core::layout::DEFAULT_INTERFACE_INFO.to_vec()
 }
 
 /// §3.7: status UP + one input filter (10.0.0.0/8 → any, TCP, dst port 80, default FORWARD),

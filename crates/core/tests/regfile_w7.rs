@@ -7,7 +7,9 @@
 
 mod regfile_support;
 
-use mprconfig_core::layout::{DEFAULT_IP_GLOBAL_INFO, DEFAULT_IPV6_GLOBAL_INFO};
+use mprconfig_core::layout::{
+    DEFAULT_INTERFACE_INFO, DEFAULT_IP_GLOBAL_INFO, DEFAULT_IPV6_GLOBAL_INFO,
+};
 use mprconfig_core::regfile::{RegKey, decode, encode, export_tree, import_keys};
 use mprconfig_core::registry::{RegValue, RegistryTx};
 use regfile_support::TreeTx;
@@ -17,14 +19,6 @@ const DATA: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/tests/data/w7-remoteaccess.reg"
 );
-
-fn from_hex(s: &str) -> Vec<u8> {
-    let s: String = s.chars().filter(|c| c.is_ascii_hexdigit()).collect();
-    (0..s.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
-        .collect()
-}
 
 /// §3.6 A: `RouterManagers\Ip\GlobalInfo` of Windows 7 is *identical* to MS-RRASM §4.11.1
 /// (IP_GLOBAL_INFO + IP_PROT_PRIORITY_INFO, 120 bytes), which is the install default.
@@ -37,20 +31,15 @@ fn global_info_ip() -> Vec<u8> {
 /// moves NETMGMT second). It differs from the install default on purpose: a restore must
 /// keep the stored blob verbatim, not regenerate it.
 fn global_info_ipv6() -> Vec<u8> {
-    from_hex(
-        "01000000 78000000 02000000 0f00ffff 08000000 01000000 30000000 0600ffff 34000000 01000000
-         38000000 00000000 00000000 01000000 06000000 02000000 01000000 03000000 0a000000 16270000
-         03000000 17270000 05000000 12270000 07000000 08000000 78000000 00000000 00000000 00000000",
-    )
+    let mut b = DEFAULT_IPV6_GLOBAL_INFO.to_vec();
+    // The (protocol, metric) pairs sit at 0x3c + 8i; NETMGMT is the fifth (0x5c).
+    b[0x44..0x64].rotate_right(8);
+    b
 }
 
 /// §3.6 C: the default InterfaceInfo of every interface, Ip and Ipv6 (104 bytes).
 fn default_interface_info() -> Vec<u8> {
-    from_hex(
-        "01000000 68000000 03000000 0500ffff 48000000 00000000 40000000 0400ffff 04000000 01000000
-         40000000 0700ffff 10000000 01000000 48000000 00000000 01000000 00000000 5802c201 08070000
-         00000000 00000000 00000000 00000000 00000000 00000000",
-    )
+    DEFAULT_INTERFACE_INFO.to_vec()
 }
 
 /// The twelve LAN adapters' names: deterministic GUID strings, upper case in braces as
