@@ -14,6 +14,20 @@ fn info_of(c: &dyn RouterConfig, id: &TransportId) -> TransportInfo {
     ok(c.transport_get_info(id), "transport_get_info")
 }
 
+/// IPX with a default name, blobs A and C and a DLL path: a transport whose every item is set.
+fn create_ipx_with_every_item(c: &dyn RouterConfig) -> TransportId {
+    ok(
+        c.transport_create(
+            pid::IPX,
+            None,
+            Some(&global_info_a()),
+            Some(&interface_info_c()),
+            Some(IPX_DLL),
+        ),
+        "create IPX with every item",
+    )
+}
+
 fn count(c: &dyn RouterConfig) -> usize {
     ok(c.transport_enum(0, ALL), "transport_enum").entries.len()
 }
@@ -164,16 +178,7 @@ pub fn transport_get_handle_missing_is_902(b: &dyn Backend) {
 /// changes nothing (spec §4.4.6).
 pub fn transport_set_info_none_leaves_items_unchanged(b: &dyn Backend) {
     let c = b.connect();
-    let id = ok(
-        c.transport_create(
-            pid::IPX,
-            None,
-            Some(&global_info_a()),
-            Some(&interface_info_c()),
-            Some(IPX_DLL),
-        ),
-        "create",
-    );
+    let id = create_ipx_with_every_item(&*c);
     let mut expected = info_of(&*c, &id);
 
     ok(c.transport_set_info(&id, None, None, None), "all None");
@@ -327,16 +332,7 @@ pub fn transport_malformed_blob_on_create_is_87(b: &dyn Backend) {
 /// DESIGN §2).
 pub fn transport_malformed_blob_on_set_is_87_and_changes_nothing(b: &dyn Backend) {
     let c = b.connect();
-    let id = ok(
-        c.transport_create(
-            pid::IPX,
-            None,
-            Some(&global_info_a()),
-            Some(&interface_info_c()),
-            Some(IPX_DLL),
-        ),
-        "create",
-    );
+    let id = create_ipx_with_every_item(&*c);
     let before = info_of(&*c, &id);
     for (what, blob) in malformed() {
         expect_code(
