@@ -182,8 +182,13 @@ pub fn page_range(
         ));
     }
     let take = (max_entries.max(1) as usize).min(total - start);
-    let end = start + take;
-    let next = if end >= total { 0 } else { end as u32 };
+    // The resume handle is a DWORD: a page never ends past u32::MAX, so the handle cannot wrap
+    // back to the start. Entries beyond that position are unreachable, as on Windows.
+    let end = (start + take).min((u32::MAX as usize).max(start + 1));
+    let next = match u32::try_from(end) {
+        Ok(next) if end < total => next,
+        _ => 0,
+    };
     Ok((start..end, next))
 }
 
@@ -219,5 +224,17 @@ mod tests {
     #[test]
     fn at_least_one_entry_is_returned() {
         assert_eq!(page_range(3, 0, 0).unwrap(), (0..1, 1));
+    }
+
+    #[test]
+    fn resume_handles_never_wrap_past_u32_max() {
+        let huge = u32::MAX as usize + 10;
+        let max = u32::MAX as usize;
+        assert_eq!(
+            page_range(huge, u32::MAX - 1, 5).unwrap(),
+            (max - 1..max, u32::MAX)
+        );
+        // The last representable position returns its entry and ends the enumeration.
+        assert_eq!(page_range(huge, u32::MAX, 5).unwrap(), (max..max + 1, 0));
     }
 }

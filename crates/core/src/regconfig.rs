@@ -192,7 +192,12 @@ impl<R: Registry> RegistryConfig<R> {
                 return;
             }
         }
-        index.generation = seen + 1;
+        // The generation comes from the store (any Registry, any writer): at u64::MAX there
+        // is no next value to describe, so the index is rebuilt instead of overflowing.
+        match seen.checked_add(1) {
+            Some(next) => index.generation = next,
+            None => *guard = None,
+        }
     }
 
     /// Runs `f` on the name index, (re)building it inside `tx` if it does not describe the
@@ -2012,7 +2017,7 @@ fn is_key_name(s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use std::sync::Arc;
-    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
     use super::*;
     use crate::MemRegistry;
@@ -2048,12 +2053,14 @@ mod tests {
         r.transact(TxMode::Write, &mut f).unwrap();
     }
 
-    /// A registry that counts full scans of `Interfaces` and can fail its n-th write operation.
+    /// A registry that counts full scans of `Interfaces`, can fail its n-th write operation
+    /// and reports its generation shifted by `generation_offset` (to reach the top of u64).
     struct Probe {
         inner: MemRegistry,
         interface_scans: AtomicUsize,
         writes: AtomicUsize,
         fail_at: AtomicUsize,
+        generation_offset: AtomicU64,
     }
 
     impl Probe {
@@ -2063,7 +2070,12 @@ mod tests {
                 interface_scans: AtomicUsize::new(0),
                 writes: AtomicUsize::new(0),
                 fail_at: AtomicUsize::new(0),
+                generation_offset: AtomicU64::new(0),
             })
+        }
+
+        fn shifted(&self, generation: u64) -> u64 {
+            generation.wrapping_add(self.generation_offset.load(Ordering::SeqCst))
         }
 
         fn fail_write_number(&self, n: usize) {
@@ -2087,7 +2099,7 @@ mod tests {
         }
 
         fn generation(&self) -> Result<u64> {
-            self.inner.generation()
+            self.inner.generation().map(|g| self.shifted(g))
         }
     }
 
@@ -2147,8 +2159,27 @@ mod tests {
             self.inner.subkeys_with_values(path)
         }
         fn generation(&mut self) -> Result<u64> {
-            self.inner.generation()
+            let g = self.inner.generation()?;
+            Ok(self.probe.shifted(g))
         }
+    }
+
+    #[test]
+    fn a_store_generation_at_u64_max_does_not_overflow_the_name_index() {
+        let r = Probe::new();
+        r.generation_offset.store(u64::MAX - 1, Ordering::SeqCst);
+        let c = RegistryConfig::new(Arc::clone(&r));
+        c.install(&links()).unwrap();
+        // Warm the index at generation u64::MAX, then write: the write sees u64::MAX.
+        assert_eq!(c.interface_get_handle("loopback").unwrap().key, 0);
+        assert_eq!(c.registry().generation().unwrap(), u64::MAX);
+        let id = c.interface_create(&router("Edge")).unwrap();
+        assert_eq!(c.interface_get_handle("EDGE").unwrap(), id);
+        c.interface_delete(&id).unwrap();
+        assert_eq!(
+            c.interface_get_handle("Edge").unwrap_err().code,
+            WinError::ERROR_NO_SUCH_INTERFACE
+        );
     }
 
     #[test]
