@@ -28,7 +28,16 @@ struct Cached {
     config: Arc<LocalConfig>,
 }
 
-static STORES: Mutex<Option<HashMap<PathBuf, Cached>>> = Mutex::new(None);
+#[derive(Default)]
+struct Stores {
+    open: HashMap<PathBuf, Cached>,
+    /// Stores whose file was deleted or replaced under this process. They are never closed:
+    /// closing the last connection makes SQLite checkpoint and delete `<path>-wal` by name,
+    /// which would now be the new file's WAL.
+    retired: Vec<Arc<LocalConfig>>,
+}
+
+static STORES: Mutex<Option<Stores>> = Mutex::new(None);
 
 /// The local store path: `MPRCONFIG_STORE` if set and non-empty; else [`SYSTEM_STORE`] when
 /// `/var/lib/mprconfig` is writable (or can be created because `/var/lib` is writable); else
@@ -94,7 +103,7 @@ pub(crate) fn open_local(path: &Path) -> Result<Arc<LocalConfig>> {
     }
     if let Ok(meta) = std::fs::metadata(path) {
         let stores = STORES.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some(c) = stores.as_ref().and_then(|m| m.get(path))
+        if let Some(c) = stores.as_ref().and_then(|m| m.open.get(path))
             && c.dev == meta.dev()
             && c.ino == meta.ino()
         {
@@ -109,23 +118,23 @@ pub(crate) fn open_local(path: &Path) -> Result<Arc<LocalConfig>> {
             format!("store {} vanished while opening: {e}", path.display()),
         )
     })?;
-    let mut stores = STORES.lock().unwrap_or_else(PoisonError::into_inner);
-    let map = stores.get_or_insert_with(HashMap::new);
+    let mut guard = STORES.lock().unwrap_or_else(PoisonError::into_inner);
+    let stores = guard.get_or_insert_with(Stores::default);
     // Another thread may have opened the same file meanwhile: keep one shared value.
-    if let Some(c) = map.get(path)
+    if let Some(c) = stores.open.get(path)
         && c.dev == meta.dev()
         && c.ino == meta.ino()
     {
         return Ok(Arc::clone(&c.config));
     }
     let config = Arc::new(RegistryConfig::new(store));
-    map.insert(
-        path.to_path_buf(),
-        Cached {
-            dev: meta.dev(),
-            ino: meta.ino(),
-            config: Arc::clone(&config),
-        },
-    );
+    let fresh = Cached {
+        dev: meta.dev(),
+        ino: meta.ino(),
+        config: Arc::clone(&config),
+    };
+    if let Some(old) = stores.open.insert(path.to_path_buf(), fresh) {
+        stores.retired.push(old.config);
+    }
     Ok(config)
 }

@@ -204,6 +204,7 @@ impl OpenOptions {
             return Ok(SqliteRegistry::from_parts(conn, path.to_path_buf(), true));
         }
         drop(conn);
+        remove_stale_temporaries(path);
         let rw_flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let conn = Connection::open_with_flags(path, rw_flags)
             .map_err(|e| StoreError::sql(e, "opening the store"))?;
@@ -249,7 +250,8 @@ impl OpenOptions {
         tmp_name.push(file_name);
         tmp_name.push(format!(".creating-{}-{nonce}", std::process::id()));
         let tmp = dir.join(tmp_name);
-        let result = self.build(&tmp).and_then(|()| publish(&tmp, path));
+        remove_stale_temporaries(path);
+        let result = self.build(&tmp).and_then(|()| publish(&dir, &tmp, path));
         remove_with_sidecars(&tmp);
         result?;
         sync_dir(&dir)
@@ -301,15 +303,84 @@ impl OpenOptions {
 
 /// Moves the finished `tmp` to `path` unless a store appeared there meanwhile (another process
 /// won the race to create it; its store is as good as ours).
-fn publish(tmp: &Path, path: &Path) -> StoreResult<()> {
+///
+/// Creators serialise on an exclusive `flock` of the directory. While it is held and `path` is
+/// absent, a `-wal` or `-shm` file beside it belongs to no store (it is left from a deleted
+/// one) and is removed: SQLite would otherwise replay its frames into the new file.
+fn publish(dir: &Path, tmp: &Path, path: &Path) -> StoreResult<()> {
+    let dir_file = File::open(dir).map_err(|e| StoreError::io(e, IoOp::Read, dir))?;
+    // Without flock support (some network file systems) creation is still atomic; only the
+    // orphan clean-up below loses its protection against a concurrent creator.
+    let _locked = lock_exclusive(&dir_file);
+    if fs::symlink_metadata(path).is_ok() {
+        return Ok(());
+    }
+    for suffix in ["-wal", "-shm"] {
+        let mut side = path.as_os_str().to_owned();
+        side.push(suffix);
+        match fs::remove_file(&side) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(StoreError::io(e, IoOp::Write, Path::new(&side))),
+        }
+    }
     match fs::hard_link(tmp, path) {
         Ok(()) => Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
-        // File systems without hard links: rename, after a last check for a winner.
-        Err(_) if !path.exists() => {
-            fs::rename(tmp, path).map_err(|e| StoreError::io(e, IoOp::Write, path))
+        // File systems without hard links: rename (the lock and the check above guard it).
+        Err(_) => fs::rename(tmp, path).map_err(|e| StoreError::io(e, IoOp::Write, path)),
+    }
+}
+
+/// `flock(LOCK_EX)` on `f`, released when `f` is closed; false if the file system refuses.
+fn lock_exclusive(f: &File) -> bool {
+    use std::os::fd::AsRawFd;
+    loop {
+        // SAFETY: `f` is an open file descriptor for the duration of the call.
+        if unsafe { libc::flock(f.as_raw_fd(), libc::LOCK_EX) } == 0 {
+            return true;
         }
-        Err(_) => Ok(()),
+        if std::io::Error::last_os_error().kind() != std::io::ErrorKind::Interrupted {
+            return false;
+        }
+    }
+}
+
+/// Removes the temporary files of creators of `path` that died before finishing (killed while
+/// creating the store); a live creator's file is left alone.
+fn remove_stale_temporaries(path: &Path) {
+    let (Some(dir), Some(name)) = (path.parent(), path.file_name()) else {
+        return;
+    };
+    let dir = if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    };
+    let mut prefix = std::ffi::OsString::from(".");
+    prefix.push(name);
+    prefix.push(".creating-");
+    let prefix = prefix.as_bytes();
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let file_name = entry.file_name();
+        let Some(rest) = file_name.as_bytes().strip_prefix(prefix) else {
+            continue;
+        };
+        let pid = std::str::from_utf8(rest)
+            .ok()
+            .and_then(|r| r.split('-').next())
+            .and_then(|p| p.parse::<i32>().ok());
+        let Some(pid) = pid else { continue };
+        // SAFETY: signal 0 only checks whether the process exists.
+        let dead = pid > 0
+            && unsafe { libc::kill(pid, 0) } != 0
+            && std::io::Error::last_os_error().raw_os_error() == Some(libc::ESRCH);
+        if dead {
+            remove_with_sidecars(&entry.path());
+        }
     }
 }
 

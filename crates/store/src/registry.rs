@@ -2,15 +2,15 @@
 //!
 //! One value is shared by the threads of a process (the connection sits behind a mutex);
 //! other processes open their own. Writes run in `BEGIN IMMEDIATE`, reads in a deferred
-//! transaction (a WAL snapshot). Key paths resolve to row ids through a cache that stays valid
-//! while the store generation is unchanged, so a warm call costs one point select (the
-//! generation) plus the query it actually needs.
+//! transaction (a WAL snapshot). Key paths resolve to row ids, and keys to their values,
+//! through caches that stay exact while the store generation is unchanged, so a warm read costs
+//! one point select (the generation) and no other query.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 
-use mprconfig_core::registry::{check_path, fold, split_parent};
+use mprconfig_core::registry::{check_path, fold, names_equal, split_parent};
 use mprconfig_core::{Error, RegValue, Registry, RegistryTx, Result, TxMode, WinError};
 use rusqlite::{Connection, OptionalExtension, params};
 
@@ -22,21 +22,29 @@ pub(crate) struct State {
     pub(crate) conn: Connection,
     /// Folded key path -> key id, exact while the store generation equals `ids_gen`.
     ids: HashMap<String, i64>,
-    /// The generation `ids` was built at; `None` = unknown (after a rollback or a panic).
+    /// Key id -> its values in creation order, exact at `ids_gen` like `ids`.
+    vals: HashMap<i64, Vec<(String, RegValue)>>,
+    /// The generation `ids` and `vals` describe; `None` = unknown (after a rollback or a panic).
     ids_gen: Option<u64>,
 }
+
+/// At most this many keys' values are cached; beyond it the cache starts over (a bound on
+/// memory, not a tuning knob: the hot keys of a configuration number in the dozens).
+const MAX_CACHED_KEYS: usize = 4096;
 
 impl State {
     pub(crate) fn new(conn: Connection) -> Self {
         State {
             conn,
             ids: HashMap::new(),
+            vals: HashMap::new(),
             ids_gen: None,
         }
     }
 
     fn invalidate(&mut self) {
         self.ids.clear();
+        self.vals.clear();
         self.ids_gen = None;
     }
 }
@@ -239,6 +247,7 @@ impl Registry for SqliteRegistry {
         let generation = read_generation(&guard.state.conn)?;
         if guard.state.ids_gen != Some(generation) {
             guard.state.ids.clear();
+            guard.state.vals.clear();
             guard.state.ids_gen = Some(generation);
         }
         let mut tx = Tx {
@@ -350,6 +359,23 @@ impl Tx<'_> {
         Ok((id, true))
     }
 
+    /// The values of key `key`, from the cache or read (and cached).
+    fn cached_values(&mut self, key: i64) -> StoreResult<&[(String, RegValue)]> {
+        if !self.state.vals.contains_key(&key) {
+            let values = self.read_values(key)?;
+            if self.state.vals.len() >= MAX_CACHED_KEYS {
+                self.state.vals.clear();
+            }
+            self.state.vals.insert(key, values);
+        }
+        Ok(self
+            .state
+            .vals
+            .get(&key)
+            .map(Vec::as_slice)
+            .unwrap_or_default())
+    }
+
     fn read_values(&mut self, key: i64) -> StoreResult<Vec<(String, RegValue)>> {
         let mut stmt = self
             .state
@@ -397,6 +423,8 @@ impl RegistryTx for Tx<'_> {
         self.state
             .ids
             .retain(|k, _| k != &folded && !k.starts_with(&prefix));
+        // Which cached keys were below it is unknown here, and ids of deleted rows can be reused.
+        self.state.vals.clear();
         Ok(true)
     }
 
@@ -416,21 +444,11 @@ impl RegistryTx for Tx<'_> {
 
     fn get_value(&mut self, path: &str, name: &str) -> Result<Option<RegValue>> {
         let id = self.existing(path)?;
-        let v = self
-            .state
-            .conn
-            .prepare_cached("SELECT type, data FROM vals WHERE key = ?1 AND folded = ?2")
-            .and_then(|mut s| {
-                s.query_row(params![id, fold(name)], |r| {
-                    Ok(RegValue {
-                        ty: reg_type(r.get(0)?)?,
-                        data: r.get(1)?,
-                    })
-                })
-                .optional()
-            })
-            .map_err(StoreError::from)?;
-        Ok(v)
+        let values = self.cached_values(id)?;
+        Ok(values
+            .iter()
+            .find(|(n, _)| names_equal(n, name))
+            .map(|(_, v)| v.clone()))
     }
 
     fn set_value(&mut self, path: &str, name: &str, value: &RegValue) -> Result<()> {
@@ -451,6 +469,7 @@ impl RegistryTx for Tx<'_> {
             )
             .and_then(|mut s| s.execute(params![id, name, fold(name), value.ty, value.data]))
             .map_err(StoreError::from)?;
+        self.state.vals.remove(&id);
         Ok(())
     }
 
@@ -463,12 +482,13 @@ impl RegistryTx for Tx<'_> {
             .prepare_cached("DELETE FROM vals WHERE key = ?1 AND folded = ?2")
             .and_then(|mut s| s.execute(params![id, fold(name)]))
             .map_err(StoreError::from)?;
+        self.state.vals.remove(&id);
         Ok(n > 0)
     }
 
     fn values(&mut self, path: &str) -> Result<Vec<(String, RegValue)>> {
         let id = self.existing(path)?;
-        Ok(self.read_values(id)?)
+        Ok(self.cached_values(id)?.to_vec())
     }
 
     fn subkeys_with_values(

@@ -242,3 +242,47 @@ fn a_new_store_and_its_new_directories_are_private() {
         .collect();
     assert_eq!(names, ["router.db"]);
 }
+
+#[test]
+fn a_new_store_is_not_mixed_with_the_wal_left_by_a_deleted_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("router.db");
+    let old = OpenOptions::new()
+        .create(true)
+        .links(Vec::new())
+        .open(&path)
+        .unwrap();
+    old.transact(TxMode::Write, &mut |tx| {
+        for i in 0..100 {
+            tx.create_key(&format!(r"SOFTWARE\Old\{i}"))?;
+        }
+        Ok(())
+    })
+    .unwrap();
+    // Like a process killed with SIGKILL: the connection is never closed, its WAL stays.
+    std::mem::forget(old);
+    let wal = PathBuf::from(format!("{}-wal", path.display()));
+    assert!(
+        fs::metadata(&wal).unwrap().len() > 32,
+        "the old store's WAL holds frames"
+    );
+    fs::remove_file(&path).unwrap();
+    let new = OpenOptions::new()
+        .create(true)
+        .links(Vec::new())
+        .open(&path)
+        .unwrap();
+    new.integrity_check().unwrap();
+    let old_keys = new
+        .transact(TxMode::Read, &mut |tx| tx.key_exists(r"SOFTWARE\Old"))
+        .unwrap();
+    assert!(
+        !old_keys,
+        "frames of the deleted store's WAL were replayed into the new one"
+    );
+    assert!(
+        new.transact(TxMode::Read, &mut |tx| tx
+            .key_exists(r"SYSTEM\CurrentControlSet\Services\RemoteAccess"))
+            .unwrap()
+    );
+}

@@ -1,0 +1,124 @@
+//! Store files written by earlier schema versions open with this build: a committed version-1
+//! file (`tests/fixtures/store-v1.sqlite`) is opened, migrated if needed, read and written.
+//! Each future schema version adds its own fixture here, written by the build before it.
+
+use std::path::Path;
+
+use mprconfig_core::info::InfoHeader;
+use mprconfig_core::layout::link_guid;
+use mprconfig_core::{Interface, InterfaceType, NetLink, RegistryConfig, RouterConfig, pid};
+use mprconfig_store::{OpenOptions, SCHEMA_VERSION, SqliteRegistry};
+
+const FIXTURE_V1: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/fixtures/store-v1.sqlite"
+);
+
+fn links() -> Vec<NetLink> {
+    [("lo", true), ("eth0", false)]
+        .into_iter()
+        .map(|(n, lo)| NetLink {
+            name: n.to_owned(),
+            guid: link_guid("fixture", n),
+            is_loopback: lo,
+        })
+        .collect()
+}
+
+fn blob(i: u32) -> Vec<u8> {
+    let mut h = InfoHeader::new(1).unwrap();
+    h.add(0xFFFF_0007, 4, 1, &i.to_le_bytes()).unwrap();
+    h.to_bytes()
+}
+
+/// Regenerates the version-1 fixture. Only a version-1 build may write it.
+#[test]
+#[ignore = "writes tests/fixtures/store-v1.sqlite; run by hand with --ignored to regenerate it"]
+fn write_the_v1_fixture() {
+    assert_eq!(
+        SCHEMA_VERSION, 1,
+        "the v1 fixture must come from a schema-version-1 build"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("store.db");
+    {
+        let c = RegistryConfig::new(
+            OpenOptions::new()
+                .create(true)
+                .links(links())
+                .open(&path)
+                .unwrap(),
+        );
+        for i in 0..5 {
+            let name = format!("Fixture-{i}");
+            let iface = Interface {
+                name,
+                if_type: InterfaceType::FULL_ROUTER,
+                enabled: i != 3,
+                ..Interface::default()
+            };
+            let id = c.interface_create(&iface).unwrap();
+            c.if_transport_add(&id, pid::IP, None, Some(&blob(i)))
+                .unwrap();
+        }
+    }
+    // Closing checkpointed the WAL: the file alone is the whole store.
+    assert!(!Path::new(&format!("{}-wal", path.display())).exists());
+    std::fs::copy(&path, FIXTURE_V1).unwrap();
+}
+
+#[test]
+fn a_schema_version_1_store_opens_reads_and_accepts_writes() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("router.db");
+    std::fs::copy(FIXTURE_V1, &path).unwrap();
+    let store = SqliteRegistry::open(&path).unwrap();
+    store.integrity_check().unwrap();
+    let c = RegistryConfig::new(store);
+    let names: Vec<String> = c
+        .interface_enum(0, u32::MAX)
+        .unwrap()
+        .entries
+        .into_iter()
+        .map(|e| e.info.name)
+        .collect();
+    let mut want = vec![
+        "Loopback".to_owned(),
+        "Internal".to_owned(),
+        link_guid("fixture", "eth0"),
+    ];
+    want.extend((0..5).map(|i| format!("Fixture-{i}")));
+    assert_eq!(names, want);
+    for i in 0..5 {
+        let id = c.interface_get_handle(&format!("fixture-{i}")).unwrap();
+        assert_eq!(c.interface_get_info(&id).unwrap().enabled, i != 3);
+        let t = c.if_transport_get_handle(&id, pid::IP).unwrap();
+        assert_eq!(c.if_transport_get_info(&t).unwrap(), Some(blob(i)));
+    }
+    assert_eq!(
+        c.get_friendly_name(&link_guid("fixture", "eth0")).unwrap(),
+        "eth0"
+    );
+    let id = c
+        .interface_create(&Interface {
+            name: "new".into(),
+            if_type: InterfaceType::HOME_ROUTER,
+            ..Interface::default()
+        })
+        .unwrap();
+    c.interface_delete(&id).unwrap();
+    drop(c);
+    let v: u32 = rusqlite::Connection::open(&path)
+        .unwrap()
+        .query_row("SELECT version FROM schema_version", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(
+        v, SCHEMA_VERSION,
+        "opening migrates the file to the current schema"
+    );
+    OpenOptions::new()
+        .open(&path)
+        .unwrap()
+        .integrity_check()
+        .unwrap();
+}
