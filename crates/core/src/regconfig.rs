@@ -335,12 +335,13 @@ fn check_interface_name(name: &str) -> Result<()> {
 
 /// A transport name as stored: registry key names and `WCHAR[41]` fields hold 1..=40
 /// characters, so longer names are truncated to 40 (spec Q18; a surrogate pair is never split).
-/// Empty names and names with NUL or `\` (a key-path separator) are refused.
+/// Empty names and names with NUL, `\` (a key-path separator) or a line break (which would
+/// end a line of the `.reg` backup and let the name inject keys or values) are refused.
 fn transport_key_name(name: &str) -> Result<String> {
-    if name.is_empty() || name.contains('\0') || name.contains('\\') {
+    if name.is_empty() || name.contains(['\0', '\\', '\r', '\n']) {
         bail!(
             WinError::ERROR_INVALID_PARAMETER,
-            "transport name {name:?} is empty or contains NUL or a backslash"
+            "transport name {name:?} is empty or contains NUL, a backslash or a line break"
         );
     }
     let mut units = 0;
@@ -3043,6 +3044,43 @@ mod tests {
             transport_key_name(&format!("{}\u{1F600}", "a".repeat(39))).unwrap(),
             "a".repeat(39)
         );
+    }
+
+    #[test]
+    fn names_with_line_breaks_never_reach_a_backup() {
+        let (r, c) = installed();
+        let id = c.interface_create(&router("Edge")).unwrap();
+        // A name with a line break would end a .reg line: as a key name it could inject keys
+        // into the backup, so the API refuses it.
+        let evil = "x]\r\n\"ProtocolId\"=dword:00000021\r\n;";
+        for bad in [evil, "a\nb", "a\rb"] {
+            assert_eq!(
+                c.transport_create(0x55, Some(bad), None, None, None)
+                    .unwrap_err()
+                    .code,
+                WinError::ERROR_INVALID_PARAMETER,
+                "{bad:?}"
+            );
+            assert_eq!(
+                c.if_transport_add(&id, 0x55, Some(bad), None)
+                    .unwrap_err()
+                    .code,
+                WinError::ERROR_INVALID_PARAMETER,
+                "{bad:?}"
+            );
+        }
+        // Such a key written by another program makes the backup fail, not come out corrupt.
+        let before = c.backup().unwrap();
+        raw_write(&*r, |tx| {
+            tx.create_key(&format!(r"{}\a{}b", l::ROUTER_MANAGERS, '\n'))
+                .map(|_| ())
+        });
+        assert_eq!(c.backup().unwrap_err().code, WinError::ERROR_INVALID_DATA);
+        raw_write(&*r, |tx| {
+            tx.delete_key_tree(&format!(r"{}\a{}b", l::ROUTER_MANAGERS, '\n'))
+                .map(|_| ())
+        });
+        assert_eq!(c.backup().unwrap(), before);
     }
 
     #[test]

@@ -481,7 +481,8 @@ fn regedit_order(a: &str, b: &str) -> std::cmp::Ordering {
 /// exports), subkeys sorted like regedit (case-insensitive ascending), values in stored order.
 /// Paths are `root` as given followed by the stored subkey names.
 /// `ERROR_FILE_NOT_FOUND` (2) if `root` is missing; `ERROR_INVALID_PARAMETER` if it is not a
-/// valid path.
+/// valid path; `ERROR_INVALID_DATA` (13) if a key or value name contains a line break, which
+/// the format cannot carry (written out, it would end the line and change the file's meaning).
 pub fn export_tree(tx: &mut dyn RegistryTx, root: &str) -> Result<Vec<RegKey>> {
     check_path(root)?;
     if !tx.key_exists(root)? {
@@ -494,6 +495,7 @@ pub fn export_tree(tx: &mut dyn RegistryTx, root: &str) -> Result<Vec<RegKey>> {
     let mut out = Vec::new();
     let mut pending = vec![(root.to_string(), values)];
     while let Some((path, values)) = pending.pop() {
+        check_exportable(&path, &values)?;
         let mut children = tx.subkeys_with_values(&path)?;
         children.sort_by(|a, b| regedit_order(&a.0, &b.0));
         // Pushed in reverse so that the first child is exported next (pre-order).
@@ -503,6 +505,21 @@ pub fn export_tree(tx: &mut dyn RegistryTx, root: &str) -> Result<Vec<RegKey>> {
         out.push(RegKey { path, values });
     }
     Ok(out)
+}
+
+fn check_exportable(path: &str, values: &[(String, RegValue)]) -> Result<()> {
+    let breaks = |s: &str| s.contains(['\r', '\n']);
+    let what = if breaks(path) {
+        format!("key {path:?}")
+    } else if let Some((name, _)) = values.iter().find(|(name, _)| breaks(name)) {
+        format!("value {name:?} of key {path}")
+    } else {
+        return Ok(());
+    };
+    Err(Error::new(
+        WinError::ERROR_INVALID_DATA,
+        format!("{what} has a line break in its name, which a .reg file cannot hold"),
+    ))
 }
 
 /// Creates every key (and missing parents) and sets every value, in order; a value set twice

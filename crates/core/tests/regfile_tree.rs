@@ -94,6 +94,24 @@ fn export_of_a_missing_root_is_file_not_found() {
 }
 
 #[test]
+fn export_refuses_names_with_line_breaks_as_invalid_data() {
+    // The format has no escape for a line break in a name: written out, it would end the line.
+    for (key, value) in [("R\\a\nb", "v"), ("R\\a\rb", "v"), ("R\\ok", "x\r\ny")] {
+        let mut tx = TreeTx::default();
+        tx.create_key(key).unwrap();
+        tx.set_value(key, value, &RegValue::dword(1)).unwrap();
+        let e = export_tree(&mut tx, "R").unwrap_err();
+        assert_eq!(e.code, WinError::ERROR_INVALID_DATA, "{key:?} {value:?}");
+    }
+    // Line breaks in the data are fine (written as hex).
+    let mut tx = TreeTx::default();
+    tx.create_key("R").unwrap();
+    tx.set_value("R", "v", &RegValue::sz("a\r\nb")).unwrap();
+    let keys = export_tree(&mut tx, "R").unwrap();
+    assert_eq!(decode(&encode(&keys)).unwrap(), keys);
+}
+
+#[test]
 fn import_creates_missing_parents_sets_values_and_deletes_nothing() {
     let mut tx = TreeTx::default();
     tx.create_key(r"R\Old").unwrap();
