@@ -2,6 +2,7 @@
 //! order kept, Windows error codes for missing keys. Independent of the crate's own stores so
 //! the codec is tested against the trait contract alone.
 
+// Each test binary that includes this module uses only part of it.
 #![allow(dead_code)]
 
 use std::collections::HashMap;
