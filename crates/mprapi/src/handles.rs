@@ -10,7 +10,7 @@
 
 use std::collections::HashMap;
 use std::ffi::c_void;
-use std::sync::{OnceLock, RwLock, RwLockReadGuard, RwLockWriteGuard};
+use std::sync::{Arc, OnceLock, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use mprconfig_core::{Error, IfTransportId, InterfaceId, Result, TransportId, WinError};
 
@@ -74,7 +74,7 @@ enum Entry {
     },
     Child {
         config: u64,
-        child: Child,
+        child: Arc<Child>,
     },
 }
 
@@ -222,10 +222,31 @@ pub fn config(h: *mut c_void, param: &str) -> Result<Conn> {
 
 /// The object of a child handle of `kind` that belongs to config handle `cfg`.
 /// NULL → 87; unknown, freed, wrong-kind or another config's handle → 6.
-pub fn child(cfg: *mut c_void, h: *mut c_void, kind: Kind, param: &str) -> Result<Child> {
+pub fn child(cfg: *mut c_void, h: *mut c_void, kind: Kind, param: &str) -> Result<Arc<Child>> {
     crate::guard::not_null(h, param)?;
     match read().get(value(h), kind) {
         Some(Entry::Child { config, child }) if *config == value(cfg) => Ok(child.clone()),
+        _ => Err(invalid(kind, value(h)).context(param)),
+    }
+}
+
+/// A config handle and one of its child handles, resolved under one lock (the common case
+/// of every interface/transport call). NULL → 87; not live, wrong kind or foreign → 6.
+pub fn config_and_child(
+    cfg: *mut c_void,
+    h: *mut c_void,
+    kind: Kind,
+    param: &str,
+) -> Result<(Conn, Arc<Child>)> {
+    crate::guard::not_null(cfg, "hMprConfig")?;
+    crate::guard::not_null(h, param)?;
+    let t = read();
+    let conn = match t.get(value(cfg), Kind::Config) {
+        Some(Entry::Config { conn, .. }) => conn.clone(),
+        _ => return Err(invalid(Kind::Config, value(cfg)).context("hMprConfig")),
+    };
+    match t.get(value(h), kind) {
+        Some(Entry::Child { config, child }) if *config == value(cfg) => Ok((conn, child.clone())),
         _ => Err(invalid(kind, value(h)).context(param)),
     }
 }
@@ -259,7 +280,7 @@ pub fn child_handle(cfg: *mut c_void, child: Child) -> Result<*mut c_void> {
     let v = t.insert(
         Entry::Child {
             config: cfg_v,
-            child: child.clone(),
+            child: Arc::new(child.clone()),
         },
         kind,
     )?;

@@ -6,7 +6,7 @@ use mprconfig_core::{Error, IfTransportEntry, IfTransportId, InterfaceId, Result
 
 use crate::guard::{guard, not_null, put};
 use crate::handles::{self, Child, Kind};
-use crate::interface::resolve as resolve_interface;
+use crate::interface::{interface_id, resolve as resolve_interface};
 use crate::server::clear_out;
 use crate::transport::blob_out;
 use crate::types::*;
@@ -19,9 +19,10 @@ fn same_interface(a: &InterfaceId, b: &InterfaceId) -> bool {
 /// Resolves (config, interface, interface-transport) handles; the interface-transport must
 /// belong to that interface (else 87).
 fn resolve(cfg: HANDLE, hif: HANDLE, h: HANDLE) -> Result<(Conn, IfTransportId)> {
-    let (conn, interface) = resolve_interface(cfg, hif)?;
-    let id = match handles::child(cfg, h, Kind::IfTransport, "hRouterIfTransport")? {
-        Child::IfTransport(id) => id,
+    let (conn, child) = resolve_interface(cfg, hif)?;
+    let interface = interface_id(&child)?;
+    let id = match &*handles::child(cfg, h, Kind::IfTransport, "hRouterIfTransport")? {
+        Child::IfTransport(id) => id.clone(),
         _ => {
             return Err(Error::new(
                 WinError::ERROR_INVALID_HANDLE,
@@ -29,7 +30,7 @@ fn resolve(cfg: HANDLE, hif: HANDLE, h: HANDLE) -> Result<(Conn, IfTransportId)>
             ));
         }
     };
-    if !same_interface(&id.interface, &interface) {
+    if !same_interface(&id.interface, interface) {
         return Err(Error::invalid_parameter(format!(
             "hRouterIfTransport belongs to interface \"{}\", not to hRouterInterface \"{}\"",
             id.interface.name, interface.name
@@ -75,8 +76,9 @@ pub unsafe extern "C" fn MprConfigInterfaceTransportAdd(
             }?;
             let info =
                 unsafe { blob::opt_bytes(pInterfaceInfo, dwInterfaceInfoSize, "pInterfaceInfo") }?;
-            let (conn, interface) = resolve_interface(hMprConfig, hRouterInterface)?;
-            let id = conn.if_transport_add(&interface, dwTransportId, name.as_deref(), info)?;
+            let (conn, child) = resolve_interface(hMprConfig, hRouterInterface)?;
+            let id =
+                conn.if_transport_add(interface_id(&child)?, dwTransportId, name.as_deref(), info)?;
             handles::child_handle(hMprConfig, Child::IfTransport(id))
         })();
         // SAFETY: checked non-NULL.
@@ -132,8 +134,8 @@ pub unsafe extern "C" fn MprConfigInterfaceTransportGetHandle(
         not_null(hRouterInterface, "hRouterInterface")?;
         not_null(phRouterIfTransport, "phRouterIfTransport")?;
         let r = (|| {
-            let (conn, interface) = resolve_interface(hMprConfig, hRouterInterface)?;
-            let id = conn.if_transport_get_handle(&interface, dwTransportId)?;
+            let (conn, child) = resolve_interface(hMprConfig, hRouterInterface)?;
+            let id = conn.if_transport_get_handle(interface_id(&child)?, dwTransportId)?;
             handles::child_handle(hMprConfig, Child::IfTransport(id))
         })();
         // SAFETY: checked non-NULL.
@@ -261,7 +263,8 @@ pub unsafe extern "C" fn MprConfigInterfaceTransportEnum(
                 )));
             }
             enumerate::check_pref_max_len::<MPR_IFTRANSPORT_0>(dwPrefMaxLen)?;
-            let (conn, interface) = resolve_interface(hMprConfig, hRouterInterface)?;
+            let (conn, child) = resolve_interface(hMprConfig, hRouterInterface)?;
+            let interface = interface_id(&child)?;
             // SAFETY: checked non-NULL / caller contract.
             unsafe {
                 enumerate::run(
@@ -270,7 +273,7 @@ pub unsafe extern "C" fn MprConfigInterfaceTransportEnum(
                     lpdwEntriesRead,
                     lpdwTotalEntries,
                     lpdwResumeHandle,
-                    |resume, max| conn.if_transport_enum(&interface, resume, max),
+                    |resume, max| conn.if_transport_enum(interface, resume, max),
                     |e: &IfTransportEntry| {
                         let mut s: MPR_IFTRANSPORT_0 = zeroed();
                         s.dwTransportId = e.id.protocol_id;

@@ -18,11 +18,16 @@ pub const MAX_DIALOUT_HOURS_LEN: usize = 4096;
 /// Most traffic selectors accepted per direction in `MPR_IF_CUSTOMINFOEX2`.
 pub const MAX_TRAFFIC_SELECTORS: u32 = 1024;
 
-/// The config connection and interface id behind a (config, interface) handle pair.
-pub(crate) fn resolve(cfg: HANDLE, hif: HANDLE) -> Result<(Conn, mprconfig_core::InterfaceId)> {
-    let conn = handles::config(cfg, "hMprConfig")?;
-    match handles::child(cfg, hif, Kind::Interface, "hRouterInterface")? {
-        Child::Interface(id) => Ok((conn, id)),
+/// The config connection and interface handle object behind a (config, interface) pair.
+pub(crate) fn resolve(cfg: HANDLE, hif: HANDLE) -> Result<(Conn, std::sync::Arc<Child>)> {
+    handles::config_and_child(cfg, hif, Kind::Interface, "hRouterInterface")
+}
+
+/// The interface id inside a resolved interface handle (the table gives interface handles
+/// only the `Interface` kind, so anything else is an invalid handle).
+pub(crate) fn interface_id(c: &Child) -> Result<&mprconfig_core::InterfaceId> {
+    match c {
+        Child::Interface(id) => Ok(id),
         _ => Err(Error::new(
             mprconfig_core::WinError::ERROR_INVALID_HANDLE,
             "hRouterInterface",
@@ -133,8 +138,9 @@ pub unsafe extern "C" fn MprConfigInterfaceDelete(
     guard("MprConfigInterfaceDelete", || {
         not_null(hMprConfig, "hMprConfig")?;
         not_null(hRouterInterface, "hRouterInterface")?;
-        let (conn, id) = resolve(hMprConfig, hRouterInterface)?;
-        conn.interface_delete(&id)
+        let (conn, child) = resolve(hMprConfig, hRouterInterface)?;
+        let id = interface_id(&child)?;
+        conn.interface_delete(id)
     })
 }
 
@@ -275,8 +281,9 @@ pub unsafe extern "C" fn MprConfigInterfaceGetInfo(
             not_null(lplpBuffer, "lplpBuffer")?;
             not_null(lpdwBufferSize, "lpdwBufferSize")?;
             check_level(dwLevel)?;
-            let (conn, id) = resolve(hMprConfig, hRouterInterface)?;
-            let info = conn.interface_get_info(&id)?;
+            let (conn, child) = resolve(hMprConfig, hRouterInterface)?;
+            let id = interface_id(&child)?;
+            let info = conn.interface_get_info(id)?;
             let (p, size) = interface_buffer(&info, dwLevel, hRouterInterface)?;
             // SAFETY: checked non-NULL.
             unsafe {
@@ -297,8 +304,8 @@ pub unsafe extern "C" fn MprConfigInterfaceGetInfo(
 /// hours (`lpwsDialoutHoursRestriction` NULL removes the restriction). Name and type are fixed
 /// and not read; the other fields of levels 2/3 are not stored (spec Q3).
 ///
-/// Errors: 87 — a NULL argument, `dwLevel` not 0-3, bad dial-out hours, disabling a DEDICATED
-/// or INTERNAL interface (spec Q17); 6 — not live handles of this config; 905 — the interface
+/// Errors: 87 — a NULL argument, `dwLevel` not 0-3, bad dial-out hours, any change to a
+/// DEDICATED or INTERNAL interface (spec Q17); 6 — not live handles of this config; 905 — the interface
 /// was deleted.
 ///
 /// # Safety
@@ -315,12 +322,13 @@ pub unsafe extern "C" fn MprConfigInterfaceSetInfo(
         not_null(hRouterInterface, "hRouterInterface")?;
         not_null(lpbBuffer, "lpbBuffer")?;
         check_level(dwLevel)?;
-        let (conn, id) = resolve(hMprConfig, hRouterInterface)?;
+        let (conn, child) = resolve(hMprConfig, hRouterInterface)?;
+        let id = interface_id(&child)?;
         // SAFETY: caller contract.
         let info = unsafe { read_interface(lpbBuffer, dwLevel, false) }?;
         // Levels 2/3 carry no dial-out hours: pass them as level 0 so the stored hours stay.
         let level = if dwLevel == 1 { 1 } else { 0 };
-        conn.interface_set_info(&id, level, &info)
+        conn.interface_set_info(id, level, &info)
     })
 }
 
@@ -440,8 +448,9 @@ pub unsafe extern "C" fn MprConfigInterfaceGetCustomInfoEx(
         not_null(hMprConfig, "hMprConfig")?;
         not_null(hRouterInterface, "hRouterInterface")?;
         not_null(pCustomInfo, "pCustomInfo")?;
-        let (conn, id) = resolve(hMprConfig, hRouterInterface)?;
-        let info = conn.interface_get_custom_info(&id)?;
+        let (conn, child) = resolve(hMprConfig, hRouterInterface)?;
+        let id = interface_id(&child)?;
+        let info = conn.interface_get_custom_info(id)?;
         let mut a = Attached::default();
         let mut s: MPR_IF_CUSTOMINFOEX2 = zeroed();
         s.Header = MPRAPI_OBJECT_HEADER {
@@ -541,7 +550,8 @@ pub unsafe extern "C" fn MprConfigInterfaceSetCustomInfoEx(
                 h.revision, h.r#type, h.size
             )));
         }
-        let (conn, id) = resolve(hMprConfig, hRouterInterface)?;
+        let (conn, child) = resolve(hMprConfig, hRouterInterface)?;
+        let id = interface_id(&child)?;
         // SAFETY: every revision starts with the EX0 layout (caller contract).
         let s0 = unsafe { (pCustomInfo as *const MPR_IF_CUSTOMINFOEX0).read_unaligned() };
         let c0 = &s0.customIkev2Config;
@@ -573,7 +583,7 @@ pub unsafe extern "C" fn MprConfigInterfaceSetCustomInfoEx(
             k.traffic_selectors_responder = unsafe { read_selectors(ts.tsR, ts.numTsr, "tsR") }?;
         }
         conn.interface_set_custom_info(
-            &id,
+            id,
             &CustomInfoEx {
                 flags: s0.dwFlags,
                 ikev2: k,

@@ -11,8 +11,8 @@ use crate::types::*;
 use crate::{Conn, MAX_PATH_LEN, alloc, blob, enumerate, wide};
 
 fn resolve(cfg: HANDLE, h: HANDLE) -> Result<(Conn, TransportId)> {
-    let conn = handles::config(cfg, "hMprConfig")?;
-    match handles::child(cfg, h, Kind::Transport, "hRouterTransport")? {
+    let (conn, child) = handles::config_and_child(cfg, h, Kind::Transport, "hRouterTransport")?;
+    match *child {
         Child::Transport(id) => Ok((conn, id)),
         _ => Err(Error::new(
             WinError::ERROR_INVALID_HANDLE,

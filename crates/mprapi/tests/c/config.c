@@ -141,6 +141,18 @@ static void server_functions(void)
     EXPECT(MprConfigServerBackup(cfg, NULL), ERROR_INVALID_PARAMETER);
     EXPECT(MprConfigServerRestore(NULL, t_w(wbuf, 512, "/tmp/")), ERROR_INVALID_PARAMETER);
     EXPECT(MprConfigServerRestore(cfg, NULL), ERROR_INVALID_PARAMETER);
+    {
+        /* Install resets the local configuration to the default tree. */
+        HANDLE hif = NULL, hlo = NULL;
+        MPR_INTERFACE_0 tmp = t_if0("Before install", ROUTER_IF_TYPE_FULL_ROUTER, TRUE);
+        OK(MprConfigInterfaceCreate(cfg, 0, (LPBYTE)&tmp, &hif));
+        OK(MprConfigServerInstall(0, NULL));
+        OK(MprConfigServerRefresh(cfg));
+        if (getenv("MPRAPI_TEST_SERVER") == NULL) {
+            EXPECT(MprConfigInterfaceGetHandle(cfg, t_w(wbuf, 512, "Before install"), &hif), ERROR_NO_SUCH_INTERFACE);
+        }
+        OK(MprConfigInterfaceGetHandle(cfg, t_w(wbuf, 512, "Loopback"), &hlo));
+    }
     EXPECT(MprConfigServerInstall(1, NULL), ERROR_INVALID_PARAMETER);
     EXPECT(MprConfigServerInstall(0, &h), ERROR_INVALID_PARAMETER);
 
@@ -245,6 +257,15 @@ static void interface_functions(void)
     OK(MprConfigInterfaceGetInfo(cfg, hdial, 1, &buf, &size));
     CHECK(((MPR_INTERFACE_1 *)buf)->lpwsDialoutHoursRestriction == NULL);
     OK(MprConfigBufferFree(buf));
+    {
+        /* Dedicated and internal interfaces cannot be disabled (spec Q17). */
+        HANDLE hint = NULL;
+        MPR_INTERFACE_0 off = t_if0("Internal", ROUTER_IF_TYPE_INTERNAL, FALSE);
+        OK(MprConfigInterfaceGetHandle(cfg, t_w(wbuf, 512, "Internal"), &hint));
+        EXPECT(MprConfigInterfaceSetInfo(cfg, hint, 0, (LPBYTE)&off), ERROR_INVALID_PARAMETER);
+        off.fEnabled = TRUE;
+        OK(MprConfigInterfaceSetInfo(cfg, hint, 0, (LPBYTE)&off));
+    }
     EXPECT(MprConfigInterfaceSetInfo(cfg, hif, 9, (LPBYTE)&i2), ERROR_INVALID_PARAMETER);
     EXPECT(MprConfigInterfaceSetInfo(NULL, hif, 0, (LPBYTE)&i2), ERROR_INVALID_PARAMETER);
     EXPECT(MprConfigInterfaceSetInfo(cfg, NULL, 0, (LPBYTE)&i2), ERROR_INVALID_PARAMETER);
