@@ -1,6 +1,7 @@
-//! The C layer's cost: each C-ABI call beside the same `mprconfig` Rust call, on one local
-//! store. The difference (handle lookup, UTF-16, struct fill, tracked allocation + free) is
-//! what libmprapi adds; the target is at most 1 µs per call.
+//! The C layer's cost: each C-ABI call beside the same `mprconfig` Rust call, on the local
+//! SQLite store and on an in-memory configuration (where the store's own time, and its
+//! noise, drop out). The difference (handle lookup, UTF-16, struct fill, tracked allocation +
+//! free) is what libmprapi adds; the target is at most 1 µs per call.
 //!
 //! - `interface_get_info`: `MprConfigInterfaceGetInfo` (level 0) + `MprConfigBufferFree` vs
 //!   `RouterConfig::interface_get_info`.
@@ -9,49 +10,58 @@
 //! - `info_block_find`: `MprInfoBlockFind` on a 10-block header vs `info::locate`.
 
 use std::hint::black_box;
-use std::ptr::{null, null_mut};
+use std::ptr::null_mut;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use mprapi::types::HANDLE;
 use mprconfig::info::{InfoHeader, locate};
 use mprconfig::{Interface, InterfaceType};
+use mprconfig_core::{MemRegistry, RegistryConfig};
 
-fn c_abi(c: &mut Criterion) {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let store = dir.path().join("router.db");
-    // SAFETY: set before any other thread exists (criterion runs benches on this thread).
-    unsafe { std::env::set_var("MPRCONFIG_STORE", &store) };
+/// One backend: a C config handle and interface handle, and the same objects in Rust.
+struct Setup {
+    h: HANDLE,
+    hif: HANDLE,
+    conn: mprconfig::Connection,
+    id: mprconfig::InterfaceId,
+}
 
-    let conn = mprconfig::connect(None).expect("local store");
+const NAME: &str = "Bench interface";
+
+fn setup(conn: mprconfig::Connection) -> Setup {
     let id = conn
         .interface_create(&Interface {
-            name: "Bench interface".into(),
+            name: NAME.into(),
             if_type: InterfaceType::FULL_ROUTER,
             enabled: true,
             ..Interface::default()
         })
         .expect("create");
-    let name: Vec<u16> = "Bench interface".encode_utf16().chain([0]).collect();
-
-    let mut h: HANDLE = null_mut();
+    let h = mprapi::handles::to_handle(
+        mprapi::handles::open_config(std::sync::Arc::new(conn.clone())).expect("register"),
+    );
+    let name: Vec<u16> = NAME.encode_utf16().chain([0]).collect();
     let mut hif: HANDLE = null_mut();
-    // SAFETY: valid out-pointers and a NUL-terminated name.
+    // SAFETY: a live config handle, a NUL-terminated name, a valid out-pointer.
     unsafe {
-        assert_eq!(mprapi::MprConfigServerConnect(null(), &mut h), 0);
         assert_eq!(
             mprapi::MprConfigInterfaceGetHandle(h, name.as_ptr(), &mut hif),
             0
         );
     }
+    Setup { h, hif, conn, id }
+}
 
-    let mut g = c.benchmark_group("c_abi_vs_rust");
+fn pairs(c: &mut Criterion, group: &str, s: &Setup) {
+    let name: Vec<u16> = NAME.encode_utf16().chain([0]).collect();
+    let mut g = c.benchmark_group(group);
     g.bench_function("interface_get_info/c", |b| {
         b.iter(|| {
             let (mut buf, mut size) = (null_mut(), 0u32);
             // SAFETY: live handles, valid out-pointers; the buffer is freed once.
             unsafe {
                 assert_eq!(
-                    mprapi::MprConfigInterfaceGetInfo(h, hif, 0, &mut buf, &mut size),
+                    mprapi::MprConfigInterfaceGetInfo(s.h, s.hif, 0, &mut buf, &mut size),
                     0
                 );
                 black_box(&*buf);
@@ -60,7 +70,7 @@ fn c_abi(c: &mut Criterion) {
         })
     });
     g.bench_function("interface_get_info/rust", |b| {
-        b.iter(|| black_box(conn.interface_get_info(black_box(&id)).expect("get")))
+        b.iter(|| black_box(s.conn.interface_get_info(black_box(&s.id)).expect("get")))
     });
     g.bench_function("interface_get_handle/c", |b| {
         b.iter(|| {
@@ -68,7 +78,7 @@ fn c_abi(c: &mut Criterion) {
             // SAFETY: as above.
             unsafe {
                 assert_eq!(
-                    mprapi::MprConfigInterfaceGetHandle(h, black_box(name.as_ptr()), &mut out),
+                    mprapi::MprConfigInterfaceGetHandle(s.h, black_box(name.as_ptr()), &mut out),
                     0
                 )
             };
@@ -76,13 +86,24 @@ fn c_abi(c: &mut Criterion) {
         })
     });
     g.bench_function("interface_get_handle/rust", |b| {
-        b.iter(|| {
-            black_box(
-                conn.interface_get_handle(black_box("Bench interface"))
-                    .expect("get"),
-            )
-        })
+        b.iter(|| black_box(s.conn.interface_get_handle(black_box(NAME)).expect("get")))
     });
+    g.finish();
+}
+
+fn c_abi(c: &mut Criterion) {
+    // The real thing: the local SQLite store, as MprConfigServerConnect(NULL) opens it.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = setup(mprconfig::connect_store(dir.path().join("router.db")).expect("store"));
+    pairs(c, "c_abi_vs_rust_store", &store);
+
+    // The same calls over an in-memory configuration: what is left is the C layer alone.
+    let mem = mprconfig::Connection::from_config(std::sync::Arc::new(RegistryConfig::new(
+        MemRegistry::new(),
+    )));
+    mem.config().install(&[]).expect("default tree");
+    let mem = setup(mem);
+    pairs(c, "c_abi_vs_rust_mem", &mem);
 
     let mut hdr = InfoHeader::new(1).expect("v1");
     for t in 0..10u32 {
@@ -100,6 +121,7 @@ fn c_abi(c: &mut Criterion) {
             bytes.len(),
         )
     };
+    let mut g = c.benchmark_group("c_abi_vs_rust_info");
     g.bench_function("info_block_find/c", |b| {
         b.iter(|| {
             let (mut size, mut count, mut data) = (0u32, 0u32, null_mut());
@@ -124,8 +146,11 @@ fn c_abi(c: &mut Criterion) {
     });
     g.finish();
 
-    // SAFETY: a live config handle, disconnected once.
-    unsafe { mprapi::MprConfigServerDisconnect(h) };
+    // SAFETY: live config handles, disconnected once each.
+    unsafe {
+        mprapi::MprConfigServerDisconnect(store.h);
+        mprapi::MprConfigServerDisconnect(mem.h);
+    }
 }
 
 criterion_group!(benches, c_abi);
