@@ -144,7 +144,9 @@ fn location(conn: &Connection, server: Option<&str>) -> String {
 }
 
 /// `show …`
-pub fn show(conn: &Connection, server: Option<&str>, cmd: &Show) -> Result<Output> {
+///
+/// `json` says which rendering will be printed: long lists build only that one.
+pub fn show(conn: &Connection, server: Option<&str>, cmd: &Show, json: bool) -> Result<Output> {
     match cmd {
         Show::Server => {
             let info = conn.server_get_info()?;
@@ -185,6 +187,16 @@ pub fn show(conn: &Connection, server: Option<&str>, cmd: &Show) -> Result<Outpu
         }
         Show::Interfaces => {
             let all = conn.interfaces()?;
+            if json {
+                let j: Vec<Value> = all
+                    .iter()
+                    .map(|e| interface_json(&e.id, &e.info, None))
+                    .collect();
+                return Ok(Output {
+                    text: String::new(),
+                    json: Value::Array(j),
+                });
+            }
             let rows = all
                 .iter()
                 .map(|e| {
@@ -205,13 +217,9 @@ pub fn show(conn: &Connection, server: Option<&str>, cmd: &Show) -> Result<Outpu
                     ]
                 })
                 .collect::<Vec<_>>();
-            let j: Vec<Value> = all
-                .iter()
-                .map(|e| interface_json(&e.id, &e.info, None))
-                .collect();
             Ok(Output {
                 text: table(&["Key", "Name", "Type", "State", "Dial-out hours"], &rows),
-                json: Value::Array(j),
+                json: Value::Null,
             })
         }
         Show::Interface { name } => {

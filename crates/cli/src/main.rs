@@ -125,15 +125,20 @@ fn run(cli: &Cli) -> Result<Output, (String, Error)> {
         }
         cmd => {
             let conn = connect(server)?;
-            dispatch(&conn, server, cmd)
+            dispatch(&conn, server, cmd, cli.json)
         }
     };
     result.map_err(|e| (describe(&cli.command), e))
 }
 
-fn dispatch(conn: &Connection, server: Option<&str>, cmd: &Command) -> mprconfig::Result<Output> {
+fn dispatch(
+    conn: &Connection,
+    server: Option<&str>,
+    cmd: &Command,
+    json: bool,
+) -> mprconfig::Result<Output> {
     match cmd {
-        Command::Show(s) => commands::show(conn, server, s),
+        Command::Show(s) => commands::show(conn, server, s, json),
         Command::Interface(c) => commands::interface(conn, c),
         Command::Transport(c) => commands::transport(conn, c),
         Command::Iftransport(c) => commands::if_transport(conn, c),

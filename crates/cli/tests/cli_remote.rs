@@ -138,6 +138,117 @@ fn commands_work_remotely_with_the_same_output() {
 }
 
 #[test]
+fn every_other_command_works_remotely() {
+    let r = start();
+    let env = &r.env;
+    // show
+    let t = rows(&env.ok(&["show", "transports"]));
+    assert_eq!(t[1][..3], ["0x21", "ip", "Ip"]);
+    assert_eq!(env.json(&["show", "transport", "ipv6"])["name"], "Ipv6");
+    assert_eq!(
+        env.json(&["show", "iftransports", "Loopback"])
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+    // interface set/enable/disable
+    env.ok(&["interface", "add", "D", "--type", "home-router"]);
+    env.ok(&["interface", "disable", "D"]);
+    assert_eq!(env.json(&["show", "interface", "D"])["enabled"], false);
+    env.ok(&["interface", "enable", "D"]);
+    env.ok(&["interface", "set", "D", "--dialout-hours", "2 10:00-11:00"]);
+    assert_eq!(
+        env.json(&["show", "interface", "D"])["dialout_hours"][0],
+        "2 10:00-11:00"
+    );
+    // transport add/set/delete
+    env.ok(&[
+        "transport",
+        "add",
+        "ipx",
+        "--global-info",
+        "01000000 0c000000 00000000",
+    ]);
+    env.ok(&["transport", "set", "ipx", "--dll", "ipxrtmgr.dll"]);
+    assert_eq!(
+        env.json(&["show", "transport", "ipx"])["dll_path"],
+        "ipxrtmgr.dll"
+    );
+    env.ok(&["transport", "delete", "ipx"]);
+    env.fail(
+        &["show", "transport", "ipx"],
+        1,
+        902,
+        "ERROR_UNKNOWN_PROTOCOL_ID",
+    );
+    // iftransport add/set/remove
+    env.ok(&["iftransport", "add", "D", "ipv6"]);
+    env.ok(&["iftransport", "add", "D", "ip"]);
+    env.ok(&[
+        "iftransport",
+        "set",
+        "D",
+        "ipv6",
+        "--info",
+        "01000000 0c000000 00000000",
+    ]);
+    assert_eq!(
+        env.json(&["show", "iftransports", "D"])[0]["interface_info"]["bytes"],
+        12
+    );
+    // route delete, filter delete/default/enable
+    env.ok(&["route", "add", "D", "2001:db8::/32"]);
+    env.ok(&["route", "delete", "D", "2001:db8::/32"]);
+    env.fail(
+        &["route", "delete", "D", "2001:db8::/32"],
+        1,
+        1168,
+        "ERROR_NOT_FOUND",
+    );
+    env.ok(&[
+        "filter",
+        "add",
+        "D",
+        "demand-dial",
+        "--proto",
+        "udp",
+        "--dst-port",
+        "53",
+    ]);
+    env.ok(&["filter", "default", "D", "demand-dial", "drop"]);
+    assert_eq!(
+        env.json(&["filter", "list", "D"])[0]["default_action"],
+        "drop"
+    );
+    env.ok(&["filter", "delete", "D", "demand-dial", "--index", "1"]);
+    env.ok(&["filter", "enable", "ipv6"]);
+    assert_eq!(
+        env.json(&["show", "transport", "ipv6"])["filters_enabled"],
+        true
+    );
+    // infoblock
+    let blocks = env.json(&["infoblock", "show", "--interface", "D", "--transport", "ip"]);
+    assert_eq!(blocks["blocks"][3]["name"], "IP_DEMAND_DIAL_FILTER_INFO");
+    assert_eq!(
+        blocks["blocks"][3]["items"][0]["faDefaultAction"]["name"],
+        "DROP"
+    );
+    assert!(
+        env.ok(&["infoblock", "show", "--transport", "ip"])
+            .contains("IP_GLOBAL_INFO")
+    );
+    // interface delete
+    env.ok(&["interface", "delete", "D"]);
+    env.fail(
+        &["show", "interface", "D"],
+        1,
+        905,
+        "ERROR_NO_SUCH_INTERFACE",
+    );
+}
+
+#[test]
 fn a_reader_token_reads_but_cannot_write() {
     let mut r = start();
     r.env.vars.retain(|(k, _)| k != "MPRCONFIG_TOKEN");
