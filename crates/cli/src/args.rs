@@ -83,8 +83,8 @@ pub enum Command {
         /// The .reg file to write (replaced atomically); `-` writes to stdout.
         file: String,
     },
-    /// Import a Windows .reg export of the RemoteAccess tree (UTF-16LE or UTF-8): the keys it
-    /// contains replace the configuration's RemoteAccess tree, all or nothing, after validation.
+    /// Import a Windows .reg export of the RemoteAccess tree (UTF-16LE or UTF-8): each topmost
+    /// key of the file replaces that key's subtree; validated, then applied all or nothing.
     #[command(name = "import-reg")]
     ImportReg {
         /// The .reg file to read; `-` reads stdin.
@@ -327,8 +327,8 @@ pub enum FilterCmd {
         direction: String,
         #[command(flatten)]
         matching: FilterMatch,
-        /// Action for packets matching no filter, when this creates the filter set: forward
-        /// (default) or drop.
+        /// Also set the action for packets matching no filter: forward or drop (a new filter
+        /// set starts with forward).
         #[arg(long = "default-action", value_name = "ACTION")]
         default_action: Option<String>,
     },
