@@ -38,29 +38,51 @@ fn connect_by_name_uses_known_hosts_ca_credentials_and_token_env() {
     assert!(e.detail.contains(&d.fingerprint), "{e}");
 
     // `mprcfg trust` pins it in ~/.config/mprconfig/known_hosts.
-    assert_eq!(mprconfig_remote::fetch_fingerprint(&name).unwrap(), d.fingerprint);
+    assert_eq!(
+        mprconfig_remote::fetch_fingerprint(&name).unwrap(),
+        d.fingerprint
+    );
     assert_eq!(mprconfig_remote::trust_host(&name).unwrap(), d.fingerprint);
     let kh = std::fs::read_to_string(home.join(".config/mprconfig/known_hosts")).unwrap();
     assert!(kh.contains(&d.fingerprint) && kh.contains(&name));
 
     // Trusted, but no token: 5.
-    assert_eq!(mprconfig::connect(Some(&name)).unwrap_err().code, WinError::ERROR_ACCESS_DENIED);
+    assert_eq!(
+        mprconfig::connect(Some(&name)).unwrap_err().code,
+        WinError::ERROR_ACCESS_DENIED
+    );
 
     // A token from credentials.toml, keyed by host:port; `\\host:port` names the same server.
-    std::fs::write(home.join(".config/mprconfig/credentials.toml"), format!("[\"{name}\"]\ntoken = \"{token}\"\n")).unwrap();
+    std::fs::write(
+        home.join(".config/mprconfig/credentials.toml"),
+        format!("[\"{name}\"]\ntoken = \"{token}\"\n"),
+    )
+    .unwrap();
     let c = mprconfig::connect(Some(&format!(r"\\{name}"))).unwrap();
     assert_eq!(c.server(), Some(format!(r"\\{name}").as_str()));
     c.server_get_info().unwrap();
 
     // MPRCONFIG_TOKEN wins over the file.
     set("MPRCONFIG_TOKEN", Some(&"f".repeat(64)));
-    assert_eq!(mprconfig::connect(Some(&name)).unwrap_err().code, WinError::ERROR_ACCESS_DENIED);
+    assert_eq!(
+        mprconfig::connect(Some(&name)).unwrap_err().code,
+        WinError::ERROR_ACCESS_DENIED
+    );
     set("MPRCONFIG_TOKEN", Some(&token));
 
     // MPRCONFIG_CA alone (no pin) is enough; a CA file that does not exist is 5.
     std::fs::remove_file(home.join(".config/mprconfig/known_hosts")).unwrap();
-    set("MPRCONFIG_CA", dir.path().join("srv/tls/server.crt").to_str());
-    mprconfig::connect(Some(&name)).unwrap().server_get_info().unwrap();
+    set(
+        "MPRCONFIG_CA",
+        dir.path().join("srv/tls/server.crt").to_str(),
+    );
+    mprconfig::connect(Some(&name))
+        .unwrap()
+        .server_get_info()
+        .unwrap();
     set("MPRCONFIG_CA", dir.path().join("nope.pem").to_str());
-    assert_eq!(mprconfig::connect(Some(&name)).unwrap_err().code, WinError::ERROR_ACCESS_DENIED);
+    assert_eq!(
+        mprconfig::connect(Some(&name)).unwrap_err().code,
+        WinError::ERROR_ACCESS_DENIED
+    );
 }
