@@ -17,8 +17,9 @@ fn hex(dump: &str) -> Vec<u8> {
         .collect()
 }
 
-/// Blob A: MS-RRASM §4.11.1 = Windows 7 `RouterManagers\Ip\GlobalInfo` (120 bytes, "generous"
-/// Size): IP_GLOBAL_INFO + IP_PROT_PRIORITY_INFO with six protocol metrics.
+/// Blob A: MS-RRASM §4.11.1's dump (120 bytes, "generous" Size): IP_GLOBAL_INFO +
+/// IP_PROT_PRIORITY_INFO with six protocol metrics. registry-layout §3.6 A says Windows 7's
+/// `RouterManagers\Ip\GlobalInfo` equals it; a real export does not (see [`global_info_w7_ip`]).
 pub fn global_info_a() -> Vec<u8> {
     let mut v = hex("
         01000000 78000000 02000000                 # version 1, size 120, 2 entries
@@ -31,6 +32,40 @@ pub fn global_info_a() -> Vec<u8> {
         12270000 07000000  03000000 0a000000  08000000 78000000
     ");
     v.resize(120, 0); // tail slack of the generous Size
+    v
+}
+
+/// `RouterManagers\Ip\GlobalInfo` of a real Windows 7 export, the install default: blob A
+/// with NETMGMT (3) = 10 listed second instead of fifth.
+pub fn global_info_w7_ip() -> Vec<u8> {
+    let mut v = hex("
+        01000000 78000000 02000000                 # version 1, size 120, 2 entries
+        0300ffff 08000000 01000000 30000000        # IP_GLOBAL_INFO 8 x1 @0x30
+        0600ffff 34000000 01000000 38000000        # IP_PROT_PRIORITY_INFO 52 x1 @0x38
+        00000000
+        00000000 01000000                          # filtering off, logging errors
+        06000000
+        02000000 01000000  03000000 0a000000  16270000 03000000
+        17270000 05000000  12270000 07000000  08000000 78000000
+    ");
+    v.resize(120, 0);
+    v
+}
+
+/// `RouterManagers\Ipv6\GlobalInfo` of the same export, the install default: blob A's metrics
+/// in A's order under IPV6_GLOBAL_INFO (0xFFFF000F).
+pub fn global_info_w7_ipv6() -> Vec<u8> {
+    let mut v = hex("
+        01000000 78000000 02000000                 # version 1, size 120, 2 entries
+        0f00ffff 08000000 01000000 30000000        # IPV6_GLOBAL_INFO 8 x1 @0x30
+        0600ffff 34000000 01000000 38000000        # IP_PROT_PRIORITY_INFO 52 x1 @0x38
+        00000000
+        00000000 01000000                          # filtering off, logging errors
+        06000000
+        02000000 01000000  16270000 03000000  17270000 05000000
+        12270000 07000000  03000000 0a000000  08000000 78000000
+    ");
+    v.resize(120, 0);
     v
 }
 
@@ -139,6 +174,8 @@ mod tests {
     fn published_blobs_have_their_declared_sizes() {
         for (blob, size, entries) in [
             (global_info_a(), 120, 2),
+            (global_info_w7_ip(), 120, 2),
+            (global_info_w7_ipv6(), 120, 2),
             (interface_info_b(), 252, 4),
             (interface_info_c(), 104, 3),
             (interface_info_d(), 96, 2),
@@ -154,6 +191,8 @@ mod tests {
     fn published_blobs_follow_the_alignment_rule() {
         for blob in [
             global_info_a(),
+            global_info_w7_ip(),
+            global_info_w7_ipv6(),
             interface_info_b(),
             interface_info_c(),
             interface_info_d(),
@@ -177,6 +216,8 @@ mod tests {
     fn published_blobs_match_the_core_codec_and_defaults() {
         for blob in [
             global_info_a(),
+            global_info_w7_ip(),
+            global_info_w7_ipv6(),
             interface_info_b(),
             interface_info_c(),
             interface_info_d(),
@@ -184,6 +225,14 @@ mod tests {
             mprconfig_core::info::validate(&blob).expect("published blob accepted by the codec");
         }
         assert_eq!(
+            global_info_w7_ip(),
+            mprconfig_core::layout::DEFAULT_IP_GLOBAL_INFO
+        );
+        assert_eq!(
+            global_info_w7_ipv6(),
+            mprconfig_core::layout::DEFAULT_IPV6_GLOBAL_INFO
+        );
+        assert_ne!(
             global_info_a(),
             mprconfig_core::layout::DEFAULT_IP_GLOBAL_INFO
         );

@@ -253,17 +253,45 @@ pub const IP_FILTER_ENABLE_INFO: u32 = 0xFFFF_0015;
 /// `IP_FILTER_ENABLE_INFO_V6`: the same for IPv6.
 pub const IP_FILTER_ENABLE_INFO_V6: u32 = 0xFFFF_0016;
 
-/// Default `RouterManagers\Ip\GlobalInfo` (registry-layout §3.6 A, MS-RRASM §4.11.1): 120 bytes,
-/// `IP_GLOBAL_INFO` (filtering off, logging errors) and `IP_PROT_PRIORITY_INFO` with six
-/// protocol metrics, generous `Size`.
-pub const DEFAULT_IP_GLOBAL_INFO: [u8; 120] = global_info_blob(0xFFFF_0003);
+/// Default `RouterManagers\Ip\GlobalInfo`, byte for byte the value of a real Windows 7 RRAS
+/// export: 120 bytes, `IP_GLOBAL_INFO` (filtering off, logging errors) and
+/// `IP_PROT_PRIORITY_INFO` with six protocol metrics in the order LOCAL, NETMGMT, NT_STATIC,
+/// NT_STATIC_NON_DOD, NT_AUTOSTATIC, RIP, generous `Size`.
+///
+/// Spec erratum: registry-layout §2.6/§3.6 A says this equals MS-RRASM §4.11.1's dump
+/// ("blob A"); the real export lists NETMGMT second, where A lists it fifth (docs/design.md §4).
+pub const DEFAULT_IP_GLOBAL_INFO: [u8; 120] = global_info_blob(
+    0xFFFF_0003,
+    [
+        (2, 1),     // LOCAL
+        (3, 10),    // NETMGMT
+        (10006, 3), // NT_STATIC
+        (10007, 5), // NT_STATIC_NON_DOD
+        (10002, 7), // NT_AUTOSTATIC
+        (8, 120),   // RIP
+    ],
+);
 
-/// Default `RouterManagers\Ipv6\GlobalInfo`: blob A with `IPV6_GLOBAL_INFO` (0xFFFF000F).
-/// Windows lists the same six metrics in another order, which is not public; this keeps A's.
-pub const DEFAULT_IPV6_GLOBAL_INFO: [u8; 120] = global_info_blob(0xFFFF_000F);
+/// Default `RouterManagers\Ipv6\GlobalInfo`, byte for byte the value of the same Windows 7
+/// export: `IPV6_GLOBAL_INFO` (0xFFFF000F) and the six metrics in MS-RRASM §4.11.1's order
+/// (LOCAL, NT_STATIC, NT_STATIC_NON_DOD, NT_AUTOSTATIC, NETMGMT, RIP), i.e. blob A with the
+/// IPv6 info type.
+pub const DEFAULT_IPV6_GLOBAL_INFO: [u8; 120] = global_info_blob(
+    0xFFFF_000F,
+    [
+        (2, 1),     // LOCAL
+        (10006, 3), // NT_STATIC
+        (10007, 5), // NT_STATIC_NON_DOD
+        (10002, 7), // NT_AUTOSTATIC
+        (3, 10),    // NETMGMT
+        (8, 120),   // RIP
+    ],
+);
 
-const fn global_info_blob(global_type: u32) -> [u8; 120] {
-    let words: [u32; 27] = [
+/// A 120-byte GlobalInfo: the `global_type` block (filtering off, logging errors) and an
+/// `IP_PROT_PRIORITY_INFO` with the six (protocol, metric) pairs in the order given.
+const fn global_info_blob(global_type: u32, metrics: [(u32, u32); 6]) -> [u8; 120] {
+    let mut words: [u32; 27] = [
         1,
         120,
         2, // Version, Size, TocEntriesCount
@@ -279,19 +307,25 @@ const fn global_info_blob(global_type: u32) -> [u8; 120] {
         0,
         1, // bFilteringOn 0, dwLoggingLevel 1
         6, // dwNumProtocols
-        2,
-        1, // LOCAL
-        10006,
-        3, // NT_STATIC
-        10007,
-        5, // NT_STATIC_NON_DOD
-        10002,
-        7, // NT_AUTOSTATIC
-        3,
-        10, // NETMGMT
-        8,
-        120, // RIP
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0, // the pairs, filled below
     ];
+    let mut i = 0;
+    while i < metrics.len() {
+        words[15 + 2 * i] = metrics[i].0;
+        words[16 + 2 * i] = metrics[i].1;
+        i += 1;
+    }
     le_words(&words)
 }
 
@@ -414,9 +448,39 @@ mod tests {
             .collect()
     }
 
+    /// Bytes of a regedit `hex:` value as exported (commas, `\` line continuations).
+    fn regedit_hex(s: &str) -> Vec<u8> {
+        hex(&s.replace([',', '\\'], " "))
+    }
+
     #[test]
-    fn ip_global_info_equals_the_published_dump() {
-        let expected = hex("01000000 78000000 02000000
+    fn ip_global_info_equals_the_windows_7_export() {
+        let exported = regedit_hex(
+            r"01,00,00,00,78,00,00,00,02,00,00,00,03,00,ff,ff,08,00,00,00,\
+  01,00,00,00,30,00,00,00,06,00,ff,ff,34,00,00,00,01,00,00,00,38,00,00,00,00,\
+  00,00,00,00,00,00,00,01,00,00,00,06,00,00,00,02,00,00,00,01,00,00,00,03,00,\
+  00,00,0a,00,00,00,16,27,00,00,03,00,00,00,17,27,00,00,05,00,00,00,12,27,00,\
+  00,07,00,00,00,08,00,00,00,78,00,00,00,00,00,00,00,00,00,00,00,00,00,00,00",
+        );
+        assert_eq!(DEFAULT_IP_GLOBAL_INFO.to_vec(), exported);
+    }
+
+    #[test]
+    fn ipv6_global_info_equals_the_windows_7_export() {
+        let exported = regedit_hex(
+            r"01,00,00,00,78,00,00,00,02,00,00,00,0f,00,ff,ff,08,00,00,00,\
+  01,00,00,00,30,00,00,00,06,00,ff,ff,34,00,00,00,01,00,00,00,38,00,00,00,00,\
+  00,00,00,00,00,00,00,01,00,00,00,06,00,00,00,02,00,00,00,01,00,00,00,16,27,\
+  00,00,03,00,00,00,17,27,00,00,05,00,00,00,12,27,00,00,07,00,00,00,03,00,00,\
+  00,0a,00,00,00,08,00,00,00,78,00,00,00,00,00,00,00,00,00,00,00,00,00,00,00",
+        );
+        assert_eq!(DEFAULT_IPV6_GLOBAL_INFO.to_vec(), exported);
+    }
+
+    #[test]
+    fn ipv6_default_is_the_ms_rrasm_dump_with_the_ipv6_type_and_ip_default_is_not() {
+        // MS-RRASM §4.11.1 ("blob A", registry-layout §3.6 A).
+        let blob_a = hex("01000000 78000000 02000000
              0300ffff 08000000 01000000 30000000
              0600ffff 34000000 01000000 38000000
              00000000
@@ -425,9 +489,16 @@ mod tests {
              02000000 01000000 16270000 03000000 17270000 05000000
              12270000 07000000 03000000 0a000000 08000000 78000000
              000000000000000000000000");
-        assert_eq!(DEFAULT_IP_GLOBAL_INFO.to_vec(), expected);
-        assert_eq!(&DEFAULT_IPV6_GLOBAL_INFO[12..16], &[0x0f, 0x00, 0xff, 0xff]);
-        assert_eq!(DEFAULT_IPV6_GLOBAL_INFO[16..], DEFAULT_IP_GLOBAL_INFO[16..]);
+        let mut ipv6 = DEFAULT_IPV6_GLOBAL_INFO.to_vec();
+        assert_eq!(&ipv6[12..16], &[0x0f, 0x00, 0xff, 0xff]);
+        ipv6[12] = 0x03;
+        assert_eq!(ipv6, blob_a);
+        // The spec erratum: Windows 7's Ip blob moves NETMGMT (3) = 10 from fifth to second.
+        assert_ne!(DEFAULT_IP_GLOBAL_INFO.to_vec(), blob_a);
+        assert_eq!(DEFAULT_IP_GLOBAL_INFO[..0x44], blob_a[..0x44]);
+        assert_eq!(DEFAULT_IP_GLOBAL_INFO[0x44..0x4c], blob_a[0x5c..0x64]);
+        assert_eq!(DEFAULT_IP_GLOBAL_INFO[0x4c..0x64], blob_a[0x44..0x5c]);
+        assert_eq!(DEFAULT_IP_GLOBAL_INFO[0x64..], blob_a[0x64..]);
     }
 
     #[test]

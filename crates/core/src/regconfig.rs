@@ -2707,10 +2707,19 @@ mod tests {
             })
             .unwrap();
         assert_eq!(ip.dll_path.as_deref(), Some(l::IPRTRMGR_DLL));
-        // Windows 7's Ip GlobalInfo is blob A, the one install writes (registry-layout §2.6).
+        // The export's Ip and Ipv6 GlobalInfo are the ones install writes.
         assert_eq!(
             ip.global_info.as_deref(),
             Some(&l::DEFAULT_IP_GLOBAL_INFO[..])
+        );
+        let ipv6 = c
+            .transport_get_info(&TransportId {
+                protocol_id: pid::IPV6,
+            })
+            .unwrap();
+        assert_eq!(
+            ipv6.global_info.as_deref(),
+            Some(&l::DEFAULT_IPV6_GLOBAL_INFO[..])
         );
         assert!(!c.filter_get_info(pid::IP).unwrap());
         assert!(!c.server_get_info().unwrap().lan_only_mode);

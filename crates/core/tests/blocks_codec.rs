@@ -350,7 +350,7 @@ fn default_interface_blob_decodes_into_named_fields() {
 
 #[test]
 fn global_info_decodes_logging_and_priorities() {
-    // §3.6 A, which is also the install default.
+    // The install default, Windows 7's Ip GlobalInfo.
     let blocks = decode_header(&mprconfig_core::layout::DEFAULT_IP_GLOBAL_INFO).unwrap();
     assert_eq!(blocks[0].structure, Some("GLOBAL_INFO"));
     assert_eq!(
@@ -365,14 +365,14 @@ fn global_info_decodes_logging_and_priorities() {
     assert_eq!(prio.structure, Some("PRIORITY_INFO"));
     assert_eq!(prio.items.len(), 7);
     assert_eq!(field(&prio.items[0], "dwNumProtocols"), &FieldValue::U32(6));
-    // A's order: LOCAL, NT_STATIC, NT_STATIC_NON_DOD, NT_AUTOSTATIC, NETMGMT, RIP.
+    // Windows 7's order: LOCAL, NETMGMT, NT_STATIC, NT_STATIC_NON_DOD, NT_AUTOSTATIC, RIP.
     assert_eq!(
         field(&prio.items[2], "dwProtocolId"),
-        &FieldValue::Named(10006, Some("NT_STATIC"))
+        &FieldValue::Named(3, Some("NETMGMT"))
     );
     assert_eq!(
-        field(&prio.items[5], "dwProtocolId"),
-        &FieldValue::Named(3, Some("NETMGMT"))
+        field(&prio.items[3], "dwProtocolId"),
+        &FieldValue::Named(10006, Some("NT_STATIC"))
     );
     assert_eq!(field(&prio.items[6], "dwMetric"), &FieldValue::U32(120));
 }

@@ -18,7 +18,8 @@ fn words(ws: &[u32]) -> Vec<u8> {
     ws.iter().flat_map(|w| w.to_le_bytes()).collect()
 }
 
-/// Sample A: MS-RRASM §4.11.1 = W7 `RouterManagers\Ip\GlobalInfo` (120 bytes, generous Size).
+/// Sample A: MS-RRASM §4.11.1's dump (120 bytes, generous Size). registry-layout §3.6 A says it
+/// equals W7's `RouterManagers\Ip\GlobalInfo`; the real export orders the metrics differently.
 fn sample_a() -> Vec<u8> {
     let mut b = words(&[
         1,

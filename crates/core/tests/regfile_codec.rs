@@ -42,8 +42,8 @@ fn key(path: &str, values: Vec<(&str, RegValue)>) -> RegKey {
     }
 }
 
-/// registry-layout §3.6 A: `RouterManagers\Ip\GlobalInfo` of Windows 7, identical to
-/// MS-RRASM §4.11.1 and to the install default.
+/// `RouterManagers\Ip\GlobalInfo` of a real Windows 7 export, the install default (not
+/// MS-RRASM §4.11.1's dump as registry-layout §3.6 A claims: the metrics are ordered differently).
 fn global_info_ip() -> Vec<u8> {
     mprconfig_core::layout::DEFAULT_IP_GLOBAL_INFO.to_vec()
 }
@@ -75,9 +75,9 @@ fn router_manager_key_is_written_exactly_as_regedit_writes_it() {
         "\"ProtocolId\"=dword:00000021",
         "\"GlobalInfo\"=hex:01,00,00,00,78,00,00,00,02,00,00,00,03,00,ff,ff,08,00,00,00,\\",
         "  01,00,00,00,30,00,00,00,06,00,ff,ff,34,00,00,00,01,00,00,00,38,00,00,00,00,\\",
-        "  00,00,00,00,00,00,00,01,00,00,00,06,00,00,00,02,00,00,00,01,00,00,00,16,27,\\",
-        "  00,00,03,00,00,00,17,27,00,00,05,00,00,00,12,27,00,00,07,00,00,00,03,00,00,\\",
-        "  00,0a,00,00,00,08,00,00,00,78,00,00,00,00,00,00,00,00,00,00,00,00,00,00,00",
+        "  00,00,00,00,00,00,00,01,00,00,00,06,00,00,00,02,00,00,00,01,00,00,00,03,00,\\",
+        "  00,00,0a,00,00,00,16,27,00,00,03,00,00,00,17,27,00,00,05,00,00,00,12,27,00,\\",
+        "  00,07,00,00,00,08,00,00,00,78,00,00,00,00,00,00,00,00,00,00,00,00,00,00,00",
         "\"DLLPath\"=hex(2):25,00,53,00,79,00,73,00,74,00,65,00,6d,00,52,00,6f,00,6f,00,\\",
         "  74,00,25,00,5c,00,53,00,79,00,73,00,74,00,65,00,6d,00,33,00,32,00,5c,00,69,\\",
         "  00,70,00,72,00,74,00,72,00,6d,00,67,00,72,00,2e,00,64,00,6c,00,6c,00,00,00",
