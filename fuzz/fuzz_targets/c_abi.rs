@@ -148,7 +148,9 @@ fuzz_target!(|data: &[u8]| {
                     i0.wszInterfaceName[..k].copy_from_slice(&n[..k]);
                     i0.dwIfType = inp.byte() as i32 % 9;
                     i0.fEnabled = inp.byte() as i32 % 2;
-                    let hours = name(&mut inp);
+                    // A multi-string: strings, then the final extra NUL the contract requires.
+                    let mut hours = name(&mut inp);
+                    hours.push(0);
                     if inp.byte() % 2 == 0 {
                         i0.lpwsDialoutHoursRestriction = hours.as_ptr() as *mut u16;
                     }
