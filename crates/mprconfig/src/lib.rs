@@ -178,7 +178,6 @@ impl Connection {
     }
 
     /// A connection to the remote router `server` over `config` (used by the remote client).
-    #[allow(dead_code)]
     pub(crate) fn remote(server: &str, config: Arc<dyn RouterConfig>) -> Connection {
         Connection {
             config,

@@ -168,8 +168,12 @@ impl OpenOptions {
     fn configure(&self, conn: &Connection) -> StoreResult<()> {
         conn.busy_timeout(self.busy_timeout)
             .map_err(|e| StoreError::sql(e, "setting busy_timeout"))?;
-        conn.execute_batch("PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL;")
-            .map_err(|e| StoreError::sql(e, "setting pragmas"))?;
+        // A 16 MiB page cache holds a 10,000-interface store whole; the default 2 MiB would
+        // re-read most pages on every full enumeration. Pages are allocated only as used.
+        conn.execute_batch(
+            "PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL; PRAGMA cache_size = -16384;",
+        )
+        .map_err(|e| StoreError::sql(e, "setting pragmas"))?;
         conn.set_prepared_statement_cache_capacity(32);
         Ok(())
     }
