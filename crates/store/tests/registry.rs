@@ -499,3 +499,26 @@ proptest! {
         prop_assert_eq!(dump(&reopen(&dir)), dump(&model));
     }
 }
+
+#[test]
+fn a_writer_blocked_past_the_busy_timeout_gets_error_busy_and_readers_are_not_blocked() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("router.db");
+    let r = OpenOptions::new()
+        .create(true)
+        .links(Vec::new())
+        .busy_timeout(std::time::Duration::from_millis(50))
+        .open(&path)
+        .unwrap();
+    write(&r, |tx| tx.create_key(T)).unwrap();
+    // Another process holds the write lock.
+    let other = rusqlite::Connection::open(&path).unwrap();
+    other.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let e = write(&r, |tx| tx.create_key(&format!(r"{T}\blocked"))).unwrap_err();
+    assert_eq!(e.code, WinError::ERROR_BUSY, "{e}");
+    // WAL readers go on while the lock is held.
+    assert_eq!(read(&r, |tx| tx.subkeys(T)).unwrap(), Vec::<String>::new());
+    other.execute_batch("COMMIT").unwrap();
+    write(&r, |tx| tx.create_key(&format!(r"{T}\blocked"))).unwrap();
+    assert_eq!(read(&r, |tx| tx.subkeys(T)).unwrap(), ["blocked"]);
+}
