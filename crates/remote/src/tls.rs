@@ -37,10 +37,10 @@ pub fn fingerprint(cert_der: &[u8]) -> String {
 /// 64 lowercase hex digits; `None` if it is not a SHA-256 fingerprint.
 pub fn normalize_fingerprint(s: &str) -> Option<String> {
     let s = s.trim();
-    let s = if s.len() > 7 && s[..7].eq_ignore_ascii_case("sha256:") {
-        &s[7..]
-    } else {
-        s
+    // `get` rather than indexing: the text may hold multi-byte characters anywhere.
+    let s = match (s.get(..7), s.get(7..)) {
+        (Some(prefix), Some(rest)) if prefix.eq_ignore_ascii_case("sha256:") => rest,
+        _ => s,
     };
     let hexed: String = s
         .chars()
@@ -448,6 +448,12 @@ mod tests {
         );
         assert_eq!(normalize_fingerprint("sha256:abcd"), None);
         assert_eq!(normalize_fingerprint(&"zz".repeat(32)), None);
+        // Found by the wire fuzz target: a multi-byte character across byte 7.
+        assert_eq!(normalize_fingerprint("\u{4fa} \u{5da}\u{5da}"), None);
+        assert_eq!(
+            normalize_fingerprint(&format!("SHA256:{}", "ab".repeat(32))).map(|f| f.len()),
+            Some(64)
+        );
     }
 
     #[test]
