@@ -24,7 +24,6 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 /// The command line.
@@ -92,9 +91,10 @@ pub struct ServeArgs {
     /// Seconds in-flight calls get to finish after SIGTERM.
     #[arg(long, default_value_t = 10)]
     pub drain_timeout: u64,
-    /// Store connections shared by all sessions (each call is still one transaction).
-    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=64))]
-    pub store_connections: u32,
+    /// SQLite connections for reads, shared by all sessions, beside the one writer connection
+    /// (default: the number of worker threads + 2, so calls never queue for one).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=64))]
+    pub read_connections: Option<u32>,
     /// Log format on standard error.
     #[arg(long, value_enum, default_value = "text")]
     pub log_format: LogFormat,
@@ -235,19 +235,15 @@ pub fn utc(secs: u64) -> String {
     )
 }
 
-/// An [`Opener`] over a store file: `connections` `RegistryConfig`s, each on its own SQLite
-/// connection, handed to sessions in turn.
-pub fn store_opener(path: &Path, connections: usize) -> Result<Opener> {
-    let pool: Vec<Arc<dyn RouterConfig>> = (0..connections.max(1))
-        .map(|_| {
-            mprconfig_store::SqliteRegistry::open(path)
-                .map(|r| Arc::new(RegistryConfig::new(r)) as Arc<dyn RouterConfig>)
-        })
-        .collect::<Result<_>>()?;
-    let next = AtomicUsize::new(0);
-    Ok(Arc::new(move || {
-        Ok(pool[next.fetch_add(1, Ordering::Relaxed) % pool.len()].clone())
-    }))
+/// An [`Opener`] over a store file: one `RegistryConfig` shared by every session, over one
+/// `SqliteRegistry` with a writer connection and `read_connections` reader connections (reads
+/// run in parallel and never wait behind a commit's fsync; writes take turns on the writer).
+pub fn store_opener(path: &Path, read_connections: usize) -> Result<Opener> {
+    let store = mprconfig_store::OpenOptions::new()
+        .read_connections(read_connections)
+        .open(path)?;
+    let config: Arc<dyn RouterConfig> = Arc::new(RegistryConfig::new(store));
+    Ok(Arc::new(move || Ok(config.clone())))
 }
 
 fn init_logging(format: LogFormat) {
@@ -292,7 +288,11 @@ pub fn serve(args: &ServeArgs) -> Result<()> {
             .create(true)
             .open(&store)?,
     );
-    let opener = store_opener(&store, args.store_connections as usize)?;
+    let workers = std::thread::available_parallelism()
+        .map(|n| n.get().min(4))
+        .unwrap_or(2);
+    let readers = args.read_connections.map_or(workers + 2, |n| n as usize);
+    let opener = store_opener(&store, readers)?;
 
     let (cert, key) = match (&args.tls_cert, &args.tls_key) {
         (Some(c), Some(k)) => (c.clone(), k.clone()),
@@ -321,9 +321,6 @@ pub fn serve(args: &ServeArgs) -> Result<()> {
     config.handshake_timeout = config.sessionless_timeout.min(Duration::from_secs(10));
     config.drain_timeout = Duration::from_secs(args.drain_timeout);
 
-    let workers = std::thread::available_parallelism()
-        .map(|n| n.get().min(4))
-        .unwrap_or(2);
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(workers)
         .max_blocking_threads(64)

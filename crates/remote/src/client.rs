@@ -178,27 +178,24 @@ async fn open_tcp(host: &str, port: u16, target: &str, deadline: Instant) -> Res
 async fn open_tls(host: &str, port: u16, trust: Trust, deadline: Instant) -> Result<TlsStream> {
     let target = host_port_key(host, port);
     let tcp = open_tcp(host, port, &target, deadline).await?;
-    let seen = Arc::new(Mutex::new(Seen::default()));
-    let cfg = tls::client_config(TrustVerifier::new(trust, seen.clone()))?;
+    let cfg = tls::client_config_for(&trust)?;
     let connector = tokio_rustls::TlsConnector::from(cfg);
     match tokio::time::timeout_at(deadline, connector.connect(tls::server_name(host), tcp)).await {
         Ok(Ok(s)) => Ok(s),
-        Ok(Err(e)) => {
-            let seen = seen.lock().unwrap_or_else(|p| p.into_inner());
-            match (&seen.rejected, &seen.fingerprint) {
-                (Some(why), Some(fp)) => Err(Error::new(
-                    WinError::ERROR_ACCESS_DENIED,
-                    format!(
-                        "the certificate of {target} (SHA-256 fingerprint sha256:{fp}) is not trusted: {why}; \
-                         compare the fingerprint with the one mprd printed, then run `mprcfg trust {target}` \
-                         or set MPRCONFIG_CA"
-                    ),
-                )),
-                _ => Err(unavailable(format!(
-                    "TLS handshake with {target} failed: {e} (is an mprd listening there?)"
-                ))),
-            }
-        }
+        Ok(Err(e)) => match tls::Rejection::find(&e) {
+            Some(r) => Err(Error::new(
+                WinError::ERROR_ACCESS_DENIED,
+                format!(
+                    "the certificate of {target} (SHA-256 fingerprint sha256:{}) is not trusted: {}; \
+                     compare the fingerprint with the one mprd printed, then run `mprcfg trust {target}` \
+                     or set MPRCONFIG_CA",
+                    r.fingerprint, r.why
+                ),
+            )),
+            None => Err(unavailable(format!(
+                "TLS handshake with {target} failed: {e} (is an mprd listening there?)"
+            ))),
+        },
         Err(_) => Err(bad_netpath(format!(
             "TLS handshake with {target} timed out"
         ))),

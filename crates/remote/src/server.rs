@@ -5,9 +5,10 @@
 //! that connects and never speaks holds nothing but its slot, and only until the limit. Each
 //! connection is wrapped so that the sessions it opened die with it, and so that a connection
 //! that holds no session for [`ServerConfig::sessionless_timeout`] is closed. A session is a
-//! `RouterConfig` of its own (its own handles and cache) opened by the [`Opener`]; every call
-//! runs it on the blocking pool, one store transaction per call. Replies carry the Win32 code
-//! and detail unchanged.
+//! `RouterConfig` given by the [`Opener`]; every call is one store transaction. Light reads run
+//! right on the async worker (a warm read is a few microseconds of cached SQLite work, less than
+//! handing it to another thread costs); writes, which wait for fsync, and scans (enumerations,
+//! backups) run on the blocking pool. Replies carry the Win32 code and detail unchanged.
 
 use crate::convert as cv;
 use crate::pb;
@@ -32,10 +33,10 @@ use tonic::metadata::MetadataMap;
 use tonic::transport::server::Connected;
 use tonic::{Request, Response, Status};
 
-/// Gives the configuration a new session works on (called once per connect, on the blocking
-/// pool). `mprd` passes one that hands out `RegistryConfig`s over the server's store from a
-/// small pool, so a thousand sessions do not cost a thousand SQLite connections; each call on
-/// them is still one store transaction.
+/// Gives the configuration a new session works on (called once per connect, on an async
+/// worker thread, so it must be quick: open stores ahead of time). `mprd` passes one that hands
+/// every session the same `RegistryConfig` over the server's store, whose reader connections
+/// let calls run in parallel; each call on it is still one store transaction.
 pub type Opener = Arc<dyn Fn() -> Result<Arc<dyn RouterConfig>> + Send + Sync>;
 
 /// Limits and time-outs of a server. [`ServerConfig::new`] gives the documented defaults.
@@ -99,6 +100,8 @@ pub struct Stats {
     pub sessions_opened: AtomicU64,
     /// Connections refused at the connection limit or failing their TLS handshake.
     pub refused_connections: AtomicU64,
+    /// TLS handshakes that resumed an earlier session (no certificate exchanged).
+    pub resumed_handshakes: AtomicU64,
 }
 
 struct Session {
@@ -351,6 +354,12 @@ async fn handshake(
             return;
         }
     };
+    if io.get_ref().1.handshake_kind() == Some(rustls::HandshakeKind::Resumed) {
+        shared
+            .stats
+            .resumed_handshakes
+            .fetch_add(1, Ordering::Relaxed);
+    }
     let id = shared.next_conn.fetch_add(1, Ordering::Relaxed);
     let state = Arc::new(ConnState::default());
     state
@@ -405,12 +414,17 @@ async fn accept_loop(
 
 // ---- the service --------------------------------------------------------------------------------
 
+/// What a call does to the store, which decides the role it needs and where it runs.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Access {
+    /// A point read (a get-info, a get-handle): runs inline on the async worker.
     Read,
+    /// A read that may walk the whole configuration (enumerations, backup): blocking pool.
+    Scan,
+    /// A change (admin role only): blocking pool, as a commit waits for fsync.
     Write,
 }
-use Access::{Read, Write};
+use Access::{Read, Scan, Write};
 
 trait HasSession {
     fn take_session(&mut self) -> String;
@@ -531,7 +545,8 @@ impl Service {
     }
 
     /// One call: find the session on this connection, check the token is still valid and the
-    /// role allows the access, then run `op` on the blocking pool.
+    /// role allows the access, then run `op` (inline for [`Access::Read`], else on the
+    /// blocking pool).
     async fn call<Req, Rep, T>(
         &self,
         request: Request<Req>,
@@ -580,7 +595,11 @@ impl Service {
             return respond(Err::<T, _>(e), fill);
         }
         let config = session.config.clone();
-        let r = Self::blocking(move || op(&*config, msg)).await;
+        let r = if access == Read {
+            op(&*config, msg)
+        } else {
+            Self::blocking(move || op(&*config, msg)).await
+        };
         respond(r, fill)
     }
 
@@ -648,8 +667,7 @@ impl Service {
                 ),
             ));
         }
-        let opener = shared.opener.clone();
-        let config = Self::blocking(move || opener()).await?;
+        let config = (shared.opener)()?;
         let id = hex::encode(rand::random::<[u8; 16]>());
         let session = Arc::new(Session {
             conn: conn.id,
@@ -790,7 +808,7 @@ impl RouterConfigService for Service {
     async fn backup(&self, r: Request<pb::SessionRequest>) -> Res<pb::BackupReply> {
         self.call(
             r,
-            Read,
+            Scan,
             |c, _| c.backup(),
             |rep: &mut pb::BackupReply, v| rep.backup = v,
         )
@@ -864,7 +882,7 @@ impl RouterConfigService for Service {
     async fn interface_enum(&self, r: Request<pb::EnumRequest>) -> Res<pb::InterfaceEnumReply> {
         self.call(
             r,
-            Read,
+            Scan,
             |c, m| c.interface_enum(m.resume, m.max_entries),
             |rep: &mut pb::InterfaceEnumReply, p| {
                 rep.entries = p.entries.iter().map(Into::into).collect();
@@ -979,7 +997,7 @@ impl RouterConfigService for Service {
     ) -> Res<pb::IfTransportEnumReply> {
         self.call(
             r,
-            Read,
+            Scan,
             |c, m| c.if_transport_enum(&cv::interface_id(m.interface)?, m.resume, m.max_entries),
             |rep: &mut pb::IfTransportEnumReply, p| {
                 rep.entries = p.entries.iter().map(Into::into).collect();
@@ -1070,7 +1088,7 @@ impl RouterConfigService for Service {
     async fn transport_enum(&self, r: Request<pb::EnumRequest>) -> Res<pb::TransportEnumReply> {
         self.call(
             r,
-            Read,
+            Scan,
             |c, m| c.transport_enum(m.resume, m.max_entries),
             |rep: &mut pb::TransportEnumReply, p| {
                 rep.entries = p.entries.iter().map(Into::into).collect();

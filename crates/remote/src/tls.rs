@@ -266,6 +266,40 @@ pub struct Seen {
     pub rejected: Option<String>,
 }
 
+/// Why a [`TrustVerifier`] refused a certificate; it travels inside the rustls error of the
+/// failed handshake.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rejection {
+    /// SHA-256 fingerprint of the certificate the server presented.
+    pub fingerprint: String,
+    /// Why it is not trusted.
+    pub why: String,
+}
+
+impl std::fmt::Display for Rejection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "certificate sha256:{} refused: {}",
+            self.fingerprint, self.why
+        )
+    }
+}
+
+impl std::error::Error for Rejection {}
+
+impl Rejection {
+    /// The rejection inside an error a TLS handshake returned, if a verifier refused.
+    pub fn find(e: &std::io::Error) -> Option<Rejection> {
+        match e.get_ref()?.downcast_ref::<rustls::Error>()? {
+            rustls::Error::InvalidCertificate(rustls::CertificateError::Other(other)) => {
+                other.0.downcast_ref::<Rejection>().cloned()
+            }
+            _ => None,
+        }
+    }
+}
+
 /// A rustls verifier that accepts a server certificate only if it is pinned, is one of the
 /// `MPRCONFIG_CA` certificates itself, or chains to them (with the host name checked).
 #[derive(Debug)]
@@ -335,9 +369,13 @@ impl ServerCertVerifier for TrustVerifier {
     ) -> std::result::Result<ServerCertVerified, rustls::Error> {
         let fp = fingerprint(end_entity);
         let reject = |why: String| {
-            self.record(fp.clone(), Some(why));
+            self.record(fp.clone(), Some(why.clone()));
+            let rejection = Rejection {
+                fingerprint: fp.clone(),
+                why,
+            };
             Err(rustls::Error::InvalidCertificate(
-                rustls::CertificateError::ApplicationVerificationFailure,
+                rustls::CertificateError::Other(rustls::OtherError(Arc::new(rejection))),
             ))
         };
         if self.capture_only {
@@ -411,8 +449,55 @@ impl ServerCertVerifier for TrustVerifier {
     }
 }
 
+/// Most trusts whose client configurations (and TLS sessions) are kept; beyond it the oldest
+/// is forgotten.
+const MAX_CACHED_TRUSTS: usize = 32;
+
+/// The client TLS configuration for a trust, shared by every connection made under it.
+///
+/// Sharing it is what lets a connect after the first resume its TLS 1.3 session (rustls
+/// resumes only under the very verifier that checked the certificate in full), which saves the
+/// server's signature and the client's verification. A session is therefore never resumed under
+/// another trust: a changed pin or `MPRCONFIG_CA` gets a configuration of its own and a full
+/// handshake. Why a certificate was refused travels in the handshake error ([`Rejection`]).
+pub fn client_config_for(trust: &Trust) -> Result<Arc<rustls::ClientConfig>> {
+    type Cache = Vec<([u8; 32], Arc<rustls::ClientConfig>)>;
+    static CACHE: Mutex<Cache> = Mutex::new(Vec::new());
+    let mut h = Sha256::new();
+    for ca in &trust.ca {
+        h.update((ca.len() as u64).to_le_bytes());
+        h.update(ca.as_ref());
+    }
+    for pin in &trust.pins {
+        h.update(b"|");
+        h.update(pin.as_bytes());
+    }
+    let key: [u8; 32] = h.finalize().into();
+    let mut cache = CACHE.lock().unwrap_or_else(|p| p.into_inner());
+    if let Some((_, cfg)) = cache.iter().find(|(k, _)| *k == key) {
+        return Ok(cfg.clone());
+    }
+    let cfg = client_config(TrustVerifier::new(
+        trust.clone(),
+        Arc::new(Mutex::new(Seen::default())),
+    ))?;
+    if cache.len() >= MAX_CACHED_TRUSTS {
+        cache.remove(0);
+    }
+    cache.push((key, cfg.clone()));
+    Ok(cfg)
+}
+
 /// The client TLS configuration for a verifier: TLS 1.3 only, ALPN `h2`, no client certificate.
+/// Connections resume TLS sessions only when they share the returned configuration (see
+/// [`client_config_for`]); a capturing verifier never resumes, as it is there to see the
+/// certificate.
 pub fn client_config(verifier: TrustVerifier) -> Result<Arc<rustls::ClientConfig>> {
+    let resumption = if verifier.capture_only {
+        rustls::client::Resumption::disabled()
+    } else {
+        rustls::client::Resumption::default()
+    };
     let mut cfg = rustls::ClientConfig::builder_with_provider(provider())
         .with_protocol_versions(&[&rustls::version::TLS13])
         .map_err(|e| io_err(WinError::ERROR_INTERNAL_ERROR, "TLS configuration", e))?
@@ -420,6 +505,7 @@ pub fn client_config(verifier: TrustVerifier) -> Result<Arc<rustls::ClientConfig
         .with_custom_certificate_verifier(Arc::new(verifier))
         .with_no_client_auth();
     cfg.alpn_protocols = vec![ALPN_H2.to_vec()];
+    cfg.resumption = resumption;
     Ok(Arc::new(cfg))
 }
 

@@ -1,14 +1,18 @@
 //! [`SqliteRegistry`]: the core [`Registry`] trait over one SQLite connection.
 //!
-//! One value is shared by the threads of a process (the connection sits behind a mutex);
-//! other processes open their own. Writes run in `BEGIN IMMEDIATE`, reads in a deferred
-//! transaction (a WAL snapshot). Key paths resolve to row ids, and keys to their values,
-//! through caches that stay exact while the store generation is unchanged, so a warm read costs
-//! one point select (the generation) and no other query.
+//! One value is shared by the threads of a process; other processes open their own. Writes run
+//! in `BEGIN IMMEDIATE` on the one writer connection, reads in a deferred transaction (a WAL
+//! snapshot) on a reader connection when the store was opened with some
+//! ([`crate::OpenOptions::read_connections`]), else on the writer's. Each connection sits behind
+//! its own mutex, so reads run in parallel with each other and with a write's fsync. Key paths
+//! resolve to row ids, keys to their values and keys to their subkeys through per-connection
+//! caches that stay exact while the store generation is unchanged, so a warm read costs one point
+//! select (the generation) and no other query.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, MutexGuard, TryLockError};
 
 use mprconfig_core::registry::{check_path, fold, names_equal, split_parent};
 use mprconfig_core::{Error, RegValue, Registry, RegistryTx, Result, TxMode, WinError};
@@ -24,6 +28,9 @@ pub(crate) struct State {
     ids: HashMap<String, i64>,
     /// Key id -> its values in creation order, exact at `ids_gen` like `ids`.
     vals: HashMap<i64, Vec<(String, RegValue)>>,
+    /// Key id -> its subkeys (name, id) in creation order, exact at `ids_gen`; only keys with
+    /// at most [`MAX_CACHED_SUBKEYS`] subkeys are cached (a 10,000-interface list is not).
+    kids: HashMap<i64, Vec<(String, i64)>>,
     /// The generation `ids` and `vals` describe; `None` = unknown (after a rollback or a panic).
     ids_gen: Option<u64>,
 }
@@ -32,20 +39,32 @@ pub(crate) struct State {
 /// memory, not a tuning knob: the hot keys of a configuration number in the dozens).
 const MAX_CACHED_KEYS: usize = 4096;
 
+/// A key's values in creation order.
+type Values = Vec<(String, RegValue)>;
+
+/// Subkey lists longer than this are read from SQLite each time rather than cached.
+const MAX_CACHED_SUBKEYS: usize = 64;
+
 impl State {
     pub(crate) fn new(conn: Connection) -> Self {
         State {
             conn,
             ids: HashMap::new(),
             vals: HashMap::new(),
+            kids: HashMap::new(),
             ids_gen: None,
         }
     }
 
     fn invalidate(&mut self) {
+        self.clear_caches();
+        self.ids_gen = None;
+    }
+
+    fn clear_caches(&mut self) {
         self.ids.clear();
         self.vals.clear();
-        self.ids_gen = None;
+        self.kids.clear();
     }
 }
 
@@ -72,7 +91,12 @@ impl State {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub struct SqliteRegistry {
+    /// The writer connection (and the reader when there are no others).
     state: Mutex<State>,
+    /// Extra connections that only ever run read transactions.
+    readers: Box<[Mutex<State>]>,
+    /// Where the next read starts looking for a free reader.
+    next_reader: AtomicUsize,
     path: PathBuf,
     read_only: bool,
 }
@@ -82,17 +106,44 @@ impl std::fmt::Debug for SqliteRegistry {
         f.debug_struct("SqliteRegistry")
             .field("path", &self.path)
             .field("read_only", &self.read_only)
+            .field("read_connections", &self.readers.len())
             .finish()
     }
 }
 
 impl SqliteRegistry {
-    pub(crate) fn from_parts(conn: Connection, path: PathBuf, read_only: bool) -> Self {
+    pub(crate) fn from_parts(
+        conn: Connection,
+        readers: Vec<Connection>,
+        path: PathBuf,
+        read_only: bool,
+    ) -> Self {
         SqliteRegistry {
             state: Mutex::new(State::new(conn)),
+            readers: readers
+                .into_iter()
+                .map(|c| Mutex::new(State::new(c)))
+                .collect(),
+            next_reader: AtomicUsize::new(0),
             path,
             read_only,
         }
+    }
+
+    /// How many connections only run reads (0: reads share the writer's connection).
+    ///
+    /// ```
+    /// # let dir = tempfile::tempdir()?;
+    /// let store = mprconfig_store::OpenOptions::new()
+    ///     .create(true)
+    ///     .links(vec![])
+    ///     .read_connections(3)
+    ///     .open(dir.path().join("r.db"))?;
+    /// assert_eq!(store.read_connections(), 3);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn read_connections(&self) -> usize {
+        self.readers.len()
     }
 
     /// The store file this registry was opened on.
@@ -137,20 +188,45 @@ impl SqliteRegistry {
         check_integrity(&state.conn, &self.path, "integrity_check").map_err(Error::from)
     }
 
-    /// Locks the connection. A panic in an earlier transaction closure poisons the mutex; the
-    /// state is still usable once any open transaction is rolled back and caches are dropped.
+    /// Locks the writer connection.
     fn lock(&self) -> MutexGuard<'_, State> {
-        match self.state.lock() {
-            Ok(g) => g,
-            Err(poisoned) => {
-                let mut g = poisoned.into_inner();
-                if !g.conn.is_autocommit() {
-                    let _ = g.conn.execute_batch("ROLLBACK");
+        lock_state(&self.state)
+    }
+
+    /// A connection for a read transaction: a free reader if there is one, else the next
+    /// reader in turn (waiting for it), else the writer's when there are no readers.
+    fn lock_for_read(&self) -> MutexGuard<'_, State> {
+        let n = self.readers.len();
+        if n == 0 {
+            return self.lock();
+        }
+        let start = self.next_reader.fetch_add(1, Ordering::Relaxed);
+        for i in 0..n {
+            match self.readers[(start + i) % n].try_lock() {
+                Ok(g) => return g,
+                Err(TryLockError::Poisoned(_)) => {
+                    return lock_state(&self.readers[(start + i) % n]);
                 }
-                g.invalidate();
-                self.state.clear_poison();
-                g
+                Err(TryLockError::WouldBlock) => {}
             }
+        }
+        lock_state(&self.readers[start % n])
+    }
+}
+
+/// Locks a connection. A panic in an earlier transaction closure poisons the mutex; the state
+/// is still usable once any open transaction is rolled back and caches are dropped.
+fn lock_state(m: &Mutex<State>) -> MutexGuard<'_, State> {
+    match m.lock() {
+        Ok(g) => g,
+        Err(poisoned) => {
+            let mut g = poisoned.into_inner();
+            if !g.conn.is_autocommit() {
+                let _ = g.conn.execute_batch("ROLLBACK");
+            }
+            g.invalidate();
+            m.clear_poison();
+            g
         }
     }
 }
@@ -229,7 +305,10 @@ impl Registry for SqliteRegistry {
                 format!("store {} is read-only", self.path.display()),
             ));
         }
-        let mut state = self.lock();
+        let mut state = match mode {
+            TxMode::Write => self.lock(),
+            TxMode::Read => self.lock_for_read(),
+        };
         let begin = match mode {
             TxMode::Write => "BEGIN IMMEDIATE",
             TxMode::Read => "BEGIN",
@@ -246,8 +325,7 @@ impl Registry for SqliteRegistry {
         // The first read of a deferred transaction fixes its snapshot.
         let generation = read_generation(&guard.state.conn)?;
         if guard.state.ids_gen != Some(generation) {
-            guard.state.ids.clear();
-            guard.state.vals.clear();
+            guard.state.clear_caches();
             guard.state.ids_gen = Some(generation);
         }
         let mut tx = Tx {
@@ -274,7 +352,7 @@ impl Registry for SqliteRegistry {
     }
 
     fn generation(&self) -> Result<u64> {
-        let state = self.lock();
+        let state = self.lock_for_read();
         read_generation(&state.conn).map_err(Error::from)
     }
 }
@@ -356,6 +434,7 @@ impl Tx<'_> {
             .execute(params![parent_id, name, fname])?;
         let id = conn.last_insert_rowid();
         self.state.ids.insert(folded.to_owned(), id);
+        self.state.kids.remove(&parent_id);
         Ok((id, true))
     }
 
@@ -425,20 +504,29 @@ impl RegistryTx for Tx<'_> {
             .retain(|k, _| k != &folded && !k.starts_with(&prefix));
         // Which cached keys were below it is unknown here, and ids of deleted rows can be reused.
         self.state.vals.clear();
+        self.state.kids.clear();
         Ok(true)
     }
 
     fn subkeys(&mut self, path: &str) -> Result<Vec<String>> {
         let id = self.existing(path)?;
+        if let Some(kids) = self.state.kids.get(&id) {
+            return Ok(kids.iter().map(|(n, _)| n.clone()).collect());
+        }
         let mut stmt = self
             .state
             .conn
-            .prepare_cached("SELECT name FROM keys WHERE parent = ?1 ORDER BY id")
+            .prepare_cached("SELECT name, id FROM keys WHERE parent = ?1 ORDER BY id")
             .map_err(StoreError::from)?;
-        let names = stmt
-            .query_map([id], |r| r.get::<_, String>(0))
+        let kids = stmt
+            .query_map([id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))
             .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
             .map_err(StoreError::from)?;
+        drop(stmt);
+        let names = kids.iter().map(|(n, _)| n.clone()).collect();
+        if kids.len() <= MAX_CACHED_SUBKEYS {
+            self.state.kids.insert(id, kids);
+        }
         Ok(names)
     }
 
@@ -496,6 +584,16 @@ impl RegistryTx for Tx<'_> {
         path: &str,
     ) -> Result<Vec<(String, Vec<(String, RegValue)>)>> {
         let id = self.existing(path)?;
+        let state = &*self.state;
+        if let Some(kids) = state.kids.get(&id) {
+            let cached: Option<Vec<_>> = kids
+                .iter()
+                .map(|(n, k)| state.vals.get(k).map(|v| (n.clone(), v.clone())))
+                .collect();
+            if let Some(out) = cached {
+                return Ok(out);
+            }
+        }
         let mut stmt = self
             .state
             .conn
@@ -506,24 +604,38 @@ impl RegistryTx for Tx<'_> {
             )
             .map_err(StoreError::from)?;
         let mut rows = stmt.query([id]).map_err(StoreError::from)?;
-        let mut out: Vec<(String, Vec<(String, RegValue)>)> = Vec::new();
-        let mut last: Option<i64> = None;
+        let mut out: Vec<(i64, String, Values)> = Vec::new();
         while let Some(r) = rows.next().map_err(StoreError::from)? {
             let key: i64 = r.get(0).map_err(StoreError::from)?;
-            if last != Some(key) {
-                out.push((r.get(1).map_err(StoreError::from)?, Vec::new()));
-                last = Some(key);
+            if out.last().map(|e| e.0) != Some(key) {
+                out.push((key, r.get(1).map_err(StoreError::from)?, Vec::new()));
             }
             let vname: Option<String> = r.get(2).map_err(StoreError::from)?;
             if let Some(vname) = vname {
                 let ty = reg_type(r.get(3).map_err(StoreError::from)?).map_err(StoreError::from)?;
                 let data: Vec<u8> = r.get(4).map_err(StoreError::from)?;
                 if let Some(entry) = out.last_mut() {
-                    entry.1.push((vname, RegValue { ty, data }));
+                    entry.2.push((vname, RegValue { ty, data }));
                 }
             }
         }
-        Ok(out)
+        drop(rows);
+        drop(stmt);
+        // Small lists (the port pools, an interface's transports) are read again and again;
+        // cache them so the next read is served without SQL.
+        if out.len() <= MAX_CACHED_SUBKEYS {
+            let state = &mut *self.state;
+            if state.vals.len() + out.len() > MAX_CACHED_KEYS {
+                state.vals.clear();
+            }
+            for (key, _, values) in &out {
+                state.vals.insert(*key, values.clone());
+            }
+            state
+                .kids
+                .insert(id, out.iter().map(|(k, n, _)| (n.clone(), *k)).collect());
+        }
+        Ok(out.into_iter().map(|(_, n, v)| (n, v)).collect())
     }
 
     fn generation(&mut self) -> Result<u64> {

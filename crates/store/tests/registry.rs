@@ -405,6 +405,11 @@ enum Op {
     DeleteTree(String),
     Set(String, String, RegValue),
     DeleteValue(String, String),
+    /// Read the subkeys with their values inside the transaction (exercises the caches a
+    /// write must keep exact).
+    List(String),
+    /// Read the subkey names inside the transaction.
+    Subkeys(String),
     /// Run the following ops of this transaction, then fail it.
     Abort,
 }
@@ -424,6 +429,8 @@ fn op_strategy() -> impl Strategy<Value = Op> {
         path_strategy().prop_map(Op::DeleteTree),
         (path_strategy(), name.clone(), value).prop_map(|(p, n, v)| Op::Set(p, n, v)),
         (path_strategy(), name).prop_map(|(p, n)| Op::DeleteValue(p, n)),
+        path_strategy().prop_map(Op::List),
+        path_strategy().prop_map(Op::Subkeys),
         Just(Op::Abort),
     ]
 }
@@ -439,6 +446,8 @@ fn apply(reg: &impl Registry, ops: &[Op]) -> (Vec<String>, Option<WinError>) {
                 Op::DeleteTree(p) => tx.delete_key_tree(p).map(|b| b.to_string()),
                 Op::Set(p, n, v) => tx.set_value(p, n, v).map(|()| "set".to_owned()),
                 Op::DeleteValue(p, n) => tx.delete_value(p, n).map(|b| b.to_string()),
+                Op::List(p) => tx.subkeys_with_values(p).map(|l| format!("{l:?}")),
+                Op::Subkeys(p) => tx.subkeys(p).map(|l| format!("{l:?}")),
                 Op::Abort => return Err(Error::new(WinError::ERROR_INVALID_DATA, "abort")),
             };
             log.push(match r {
@@ -486,14 +495,20 @@ proptest! {
         let dir = tempfile::tempdir().unwrap();
         let store = new_store(&dir);
         let model = MemRegistry::new();
-        // A second connection reads along, so cross-connection caching is exercised too.
+        // A second connection reads along, so cross-connection caching is exercised too, and
+        // a third store reads through reader connections of its own.
         let other = reopen(&dir);
+        let readers = OpenOptions::new()
+            .read_connections(2)
+            .open(dir.path().join("router.db"))
+            .unwrap();
         for ops in &txs {
             let got = apply(&store, ops);
             let want = apply(&model, ops);
             prop_assert_eq!(&got, &want);
             prop_assert_eq!(dump(&store), dump(&model));
             prop_assert_eq!(dump(&other), dump(&model));
+            prop_assert_eq!(dump(&readers), dump(&model));
         }
         drop(store);
         prop_assert_eq!(dump(&reopen(&dir)), dump(&model));
@@ -521,4 +536,78 @@ fn a_writer_blocked_past_the_busy_timeout_gets_error_busy_and_readers_are_not_bl
     other.execute_batch("COMMIT").unwrap();
     write(&r, |tx| tx.create_key(&format!(r"{T}\blocked"))).unwrap();
     assert_eq!(read(&r, |tx| tx.subkeys(T)).unwrap(), ["blocked"]);
+}
+
+#[test]
+fn reads_on_reader_connections_see_every_write_committed_before_them() {
+    let dir = tempfile::tempdir().unwrap();
+    new_store(&dir);
+    let r = OpenOptions::new()
+        .read_connections(3)
+        .open(dir.path().join("router.db"))
+        .unwrap();
+    assert_eq!(r.read_connections(), 3);
+    write(&r, |tx| {
+        tx.create_key(&format!(r"{T}\a"))?;
+        tx.set_value(&format!(r"{T}\a"), "v", &RegValue::dword(1))
+    })
+    .unwrap();
+    // Warm every reader's caches, then change the cached list and value through the writer.
+    for _ in 0..3 {
+        assert_eq!(
+            read(&r, |tx| tx.subkeys_with_values(T)).unwrap(),
+            [("a".to_owned(), vec![("v".to_owned(), RegValue::dword(1))])]
+        );
+    }
+    write(&r, |tx| {
+        tx.create_key(&format!(r"{T}\b"))?;
+        tx.set_value(&format!(r"{T}\a"), "v", &RegValue::dword(2))
+    })
+    .unwrap();
+    for _ in 0..3 {
+        assert_eq!(
+            read(&r, |tx| tx.subkeys_with_values(T)).unwrap(),
+            [
+                ("a".to_owned(), vec![("v".to_owned(), RegValue::dword(2))]),
+                ("b".to_owned(), vec![])
+            ]
+        );
+        assert_eq!(read(&r, |tx| tx.subkeys(T)).unwrap(), ["a", "b"]);
+    }
+    // A reader connection refuses writes even if one were attempted through it.
+    let err = read(&r, |tx| tx.create_key(&format!(r"{T}\c"))).unwrap_err();
+    assert_eq!(err.code, WinError::ERROR_ACCESS_DENIED);
+}
+
+#[test]
+fn readers_run_while_a_write_transaction_holds_the_writer() {
+    let dir = tempfile::tempdir().unwrap();
+    new_store(&dir);
+    let r = std::sync::Arc::new(
+        OpenOptions::new()
+            .read_connections(1)
+            .open(dir.path().join("router.db"))
+            .unwrap(),
+    );
+    write(&*r, |tx| tx.create_key(&format!(r"{T}\a")).map(drop)).unwrap();
+    let (inside, release) = (std::sync::mpsc::channel(), std::sync::mpsc::channel::<()>());
+    let (tell, wait) = (inside.0, release.1);
+    let w = {
+        let r = r.clone();
+        std::thread::spawn(move || {
+            write(&*r, |tx| {
+                tx.create_key(&format!(r"{T}\b"))?;
+                tell.send(()).unwrap();
+                wait.recv().unwrap();
+                Ok(())
+            })
+        })
+    };
+    inside.1.recv().unwrap();
+    // The writer holds its connection mid-transaction; a read still completes, on the snapshot
+    // before the write.
+    assert_eq!(read(&*r, |tx| tx.subkeys(T)).unwrap(), ["a"]);
+    release.0.send(()).unwrap();
+    w.join().unwrap().unwrap();
+    assert_eq!(read(&*r, |tx| tx.subkeys(T)).unwrap(), ["a", "b"]);
 }
