@@ -5,7 +5,7 @@
 //! its "N passed, 0 failed" line and that the sanitizers reported nothing.
 //!
 //! `MPRAPI_TEST_SERVER`, when set in the environment, is passed on: the same programs then run
-//! against a remote `mprd`.
+//! against a remote `mprd`. `c_programs_remote.rs` does that automatically, with its own daemon.
 
 mod common;
 

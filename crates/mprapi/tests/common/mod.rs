@@ -3,40 +3,62 @@
 
 #![allow(dead_code)]
 
+use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
-use std::process::Command;
-use std::sync::OnceLock;
+use std::process::{Command, Stdio};
+use std::sync::mpsc;
+use std::sync::{Mutex, OnceLock};
+use std::time::Duration;
+
+/// Runs `cargo build` with the cargo, profile and target directory of this test binary;
+/// returns the profile directory the artifacts land in. Builds are serialized so two test
+/// threads never wait on each other's cargo lock.
+fn cargo_build(args: &[&str]) -> PathBuf {
+    static BUILD: Mutex<()> = Mutex::new(());
+    let _one_at_a_time = BUILD.lock().unwrap_or_else(|e| e.into_inner());
+    let exe = std::env::current_exe().expect("current_exe");
+    let dir = exe
+        .parent()
+        .and_then(Path::parent)
+        .expect("profile dir")
+        .to_path_buf();
+    let target = dir.parent().expect("target dir");
+    let mut cmd = Command::new(env!("CARGO"));
+    cmd.arg("build").args(args).arg("--target-dir").arg(target);
+    if dir.file_name().is_some_and(|n| n == "release") {
+        cmd.arg("--release");
+    }
+    let out = cmd.output().expect("run cargo build");
+    assert!(
+        out.status.success(),
+        "cargo build {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    dir
+}
 
 /// The directory with a fresh libmprapi.so: `cargo test` builds only the rlib of this crate, so
 /// the cdylib/staticlib are (re)built here with the same cargo, profile and target directory.
 pub fn lib_dir() -> &'static Path {
     static DIR: OnceLock<PathBuf> = OnceLock::new();
     DIR.get_or_init(|| {
-        let exe = std::env::current_exe().expect("current_exe");
-        let dir = exe
-            .parent()
-            .and_then(Path::parent)
-            .expect("profile dir")
-            .to_path_buf();
-        let target = dir.parent().expect("target dir");
-        let mut cmd = Command::new(env!("CARGO"));
-        cmd.args(["build", "-p", "mprapi", "--lib", "--target-dir"])
-            .arg(target);
-        if dir.file_name().is_some_and(|n| n == "release") {
-            cmd.arg("--release");
-        }
-        let out = cmd.output().expect("run cargo build");
-        assert!(
-            out.status.success(),
-            "cargo build -p mprapi failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        let dir = cargo_build(&["-p", "mprapi", "--lib"]);
         assert!(
             dir.join("libmprapi.so").exists(),
             "libmprapi.so not built in {}",
             dir.display()
         );
         dir
+    })
+}
+
+/// A fresh `mprd` binary (the real server), built once per test process the same way.
+pub fn mprd_bin() -> &'static Path {
+    static BIN: OnceLock<PathBuf> = OnceLock::new();
+    BIN.get_or_init(|| {
+        let bin = cargo_build(&["-p", "mprd", "--bin", "mprd"]).join("mprd");
+        assert!(bin.exists(), "mprd not built at {}", bin.display());
+        bin
     })
 }
 
@@ -112,9 +134,29 @@ pub fn compile(source: &str, extra: &[&str], out_dir: &Path) -> PathBuf {
     exe
 }
 
+/// How long one test program may run: far beyond any normal run, so only a hang (say, of a
+/// server it waits on) reaches it; the program is then killed and the test fails.
+const PROGRAM_DEADLINE: Duration = Duration::from_secs(600);
+
 /// Runs a compiled test program with its own store; returns stdout.
 pub fn run(exe: &Path, store_dir: &Path, args: &[&str]) -> String {
-    let out = Command::new(exe)
+    run_env(exe, store_dir, args, std::iter::empty::<(&str, &str)>())
+}
+
+/// [`run`] with extra environment variables (set after, so over, `MPRCONFIG_STORE`): the remote
+/// tests point the program at an `mprd` with them. Checks the exit status and that the
+/// sanitizers reported nothing; returns stdout.
+pub fn run_env<K, V>(
+    exe: &Path,
+    store_dir: &Path,
+    args: &[&str],
+    env: impl IntoIterator<Item = (K, V)>,
+) -> String
+where
+    K: AsRef<OsStr>,
+    V: AsRef<OsStr>,
+{
+    let child = Command::new(exe)
         .args(args)
         .env("MPRCONFIG_STORE", store_dir.join("router.db"))
         .env(
@@ -122,9 +164,39 @@ pub fn run(exe: &Path, store_dir: &Path, args: &[&str]) -> String {
             "detect_leaks=1:abort_on_error=0:exitcode=86",
         )
         .env("UBSAN_OPTIONS", "print_stacktrace=1:halt_on_error=1")
+        .envs(env)
         .current_dir(store_dir)
-        .output()
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
         .expect("run test program");
+    let pid = child.id();
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(child.wait_with_output());
+    });
+    let out = match rx.recv_timeout(PROGRAM_DEADLINE) {
+        Ok(out) => out.expect("wait for test program"),
+        Err(_) => {
+            // Not reaped yet (the waiter would have sent), so the pid is still this program.
+            let _ = Command::new("kill")
+                .args(["-KILL", &pid.to_string()])
+                .status();
+            let out = rx.recv().map(|o| o.ok());
+            let (so, se) = match out {
+                Ok(Some(o)) => (
+                    String::from_utf8_lossy(&o.stdout).into_owned(),
+                    String::from_utf8_lossy(&o.stderr).into_owned(),
+                ),
+                _ => Default::default(),
+            };
+            panic!(
+                "{} still running after {PROGRAM_DEADLINE:?}; killed\n--- stdout\n{so}\n--- stderr\n{se}",
+                exe.display()
+            );
+        }
+    };
     let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
     let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
     assert!(
