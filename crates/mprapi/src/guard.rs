@@ -53,6 +53,26 @@ pub unsafe fn clear<T>(p: *mut *mut T) {
     }
 }
 
+/// Finishes an export that returns a pointer or handle through `p`: the new value on success,
+/// NULL on failure (Windows callers test it before using or freeing it); passes the result on.
+///
+/// # Safety
+/// `p` must be NULL or writable for one pointer; on success it must be non-NULL.
+pub unsafe fn put_or_null<T>(p: *mut *mut T, r: Result<*mut T>) -> Result<()> {
+    match r {
+        Ok(v) => {
+            // SAFETY: caller contract (checked non-NULL before the value was produced).
+            unsafe { put(p, v) };
+            Ok(())
+        }
+        Err(e) => {
+            // SAFETY: caller contract.
+            unsafe { clear(p) };
+            Err(e)
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -69,6 +89,23 @@ mod tests {
     #[test]
     fn a_panic_becomes_internal_error() {
         assert_eq!(guard("t", || panic!("boom")), 1359);
+    }
+
+    #[test]
+    fn pointer_out_parameters_get_the_value_or_null() {
+        let mut v = 7u8;
+        let mut out: *mut u8 = std::ptr::null_mut();
+        // SAFETY: `out` is a live local.
+        assert!(unsafe { put_or_null(&mut out, Ok(&mut v as *mut u8)) }.is_ok());
+        assert_eq!(out, &mut v as *mut u8);
+        let err = Err(Error::from(WinError::ERROR_NO_SUCH_INTERFACE));
+        // SAFETY: as above; NULL is allowed on failure.
+        let r = unsafe { put_or_null(&mut out, err) };
+        assert_eq!(r.unwrap_err().code, WinError::ERROR_NO_SUCH_INTERFACE);
+        assert!(out.is_null());
+        let err = Err(Error::from(WinError::ERROR_INVALID_PARAMETER));
+        // SAFETY: NULL is allowed on failure.
+        assert!(unsafe { put_or_null(std::ptr::null_mut::<*mut u8>(), err) }.is_err());
     }
 
     #[test]

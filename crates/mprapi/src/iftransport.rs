@@ -4,7 +4,7 @@
 
 use mprconfig_core::{Error, IfTransportEntry, IfTransportId, InterfaceId, Result, WinError};
 
-use crate::guard::{guard, not_null, put};
+use crate::guard::{guard, not_null, put, put_or_null};
 use crate::handles::{self, Child, Kind};
 use crate::interface::{interface_id, resolve as resolve_interface};
 use crate::server::clear_out;
@@ -82,13 +82,7 @@ pub unsafe extern "C" fn MprConfigInterfaceTransportAdd(
             handles::child_handle(hMprConfig, Child::IfTransport(id))
         })();
         // SAFETY: checked non-NULL.
-        unsafe {
-            put(
-                phRouterIfTransport,
-                *r.as_ref().unwrap_or(&std::ptr::null_mut()),
-            )
-        };
-        r.map(|_| ())
+        unsafe { put_or_null(phRouterIfTransport, r) }
     })
 }
 
@@ -139,13 +133,7 @@ pub unsafe extern "C" fn MprConfigInterfaceTransportGetHandle(
             handles::child_handle(hMprConfig, Child::IfTransport(id))
         })();
         // SAFETY: checked non-NULL.
-        unsafe {
-            put(
-                phRouterIfTransport,
-                *r.as_ref().unwrap_or(&std::ptr::null_mut()),
-            )
-        };
-        r.map(|_| ())
+        unsafe { put_or_null(phRouterIfTransport, r) }
     })
 }
 

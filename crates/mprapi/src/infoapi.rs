@@ -13,7 +13,7 @@ use std::ffi::c_void;
 use mprconfig_core::info::{self, InfoHeader};
 use mprconfig_core::{Error, Result};
 
-use crate::guard::{clear, guard, not_null, put};
+use crate::guard::{guard, not_null, put, put_or_null};
 use crate::{alloc, blob};
 
 /// Smallest allocation for a header: the declared `RTR_INFO_BLOCK_HEADER` (one TOC entry), so
@@ -48,18 +48,8 @@ unsafe fn produce(
             not_null(out, "lplpNewHeader")?;
             body()
         })();
-        match r {
-            Ok(p) => {
-                // SAFETY: checked non-NULL.
-                unsafe { put(out, p) };
-                Ok(())
-            }
-            Err(e) => {
-                // SAFETY: NULL or writable.
-                unsafe { clear(out) };
-                Err(e)
-            }
-        }
+        // SAFETY: NULL or writable; non-NULL when `r` is Ok (checked first).
+        unsafe { put_or_null(out, r) }
     })
 }
 

@@ -7,7 +7,7 @@ use mprconfig_core::{
     TrafficSelector, TsAddress,
 };
 
-use crate::guard::{guard, not_null, put};
+use crate::guard::{guard, not_null, put, put_or_null};
 use crate::handles::{self, Child, Kind};
 use crate::server::{Attached, clear_out, read_blob, read_policy};
 use crate::types::*;
@@ -113,13 +113,7 @@ pub unsafe extern "C" fn MprConfigInterfaceCreate(
             handles::child_handle(hMprConfig, Child::Interface(id))
         })();
         // SAFETY: checked non-NULL.
-        unsafe {
-            put(
-                phRouterInterface,
-                *r.as_ref().unwrap_or(&std::ptr::null_mut()),
-            )
-        };
-        r.map(|_| ())
+        unsafe { put_or_null(phRouterInterface, r) }
     })
 }
 
@@ -176,13 +170,7 @@ pub unsafe extern "C" fn MprConfigInterfaceGetHandle(
             handles::child_handle(hMprConfig, Child::Interface(id))
         })();
         // SAFETY: checked non-NULL.
-        unsafe {
-            put(
-                phRouterInterface,
-                *r.as_ref().unwrap_or(&std::ptr::null_mut()),
-            )
-        };
-        r.map(|_| ())
+        unsafe { put_or_null(phRouterInterface, r) }
     })
 }
 

@@ -9,7 +9,7 @@ use mprconfig_core::{
     ServerInfoEx, ServerSetConfigEx, SstpConfig, TunnelConfig, WinError, set_config,
 };
 
-use crate::guard::{clear, guard, not_null, put};
+use crate::guard::{clear, guard, not_null, put, put_or_null};
 use crate::types::*;
 use crate::{MAX_PATH_LEN, MAX_SERVER_NAME_LEN, alloc, backend, handles, wide};
 
@@ -48,18 +48,8 @@ pub unsafe extern "C" fn MprConfigServerConnect(
             let conn = backend::connect(name.as_deref())?;
             handles::open_config(conn)
         })();
-        match r {
-            Ok(h) => {
-                // SAFETY: checked non-NULL.
-                unsafe { put(phMprConfig, handles::to_handle(h)) };
-                Ok(())
-            }
-            Err(e) => {
-                // SAFETY: checked non-NULL.
-                unsafe { put(phMprConfig, std::ptr::null_mut()) };
-                Err(e)
-            }
-        }
+        // SAFETY: checked non-NULL.
+        unsafe { put_or_null(phMprConfig, r.map(handles::to_handle)) }
     })
 }
 
@@ -148,8 +138,7 @@ pub unsafe extern "C" fn MprConfigServerGetInfo(
             server_info_buffer(dwLevel, &info)
         })();
         // SAFETY: checked non-NULL.
-        unsafe { put(lplpbBuffer, *r.as_ref().unwrap_or(&std::ptr::null_mut())) };
-        r.map(|_| ())
+        unsafe { put_or_null(lplpbBuffer, r) }
     })
 }
 

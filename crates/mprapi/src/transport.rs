@@ -4,7 +4,7 @@
 
 use mprconfig_core::{Error, Result, TransportEntry, TransportId, WinError};
 
-use crate::guard::{clear, guard, not_null, put};
+use crate::guard::{clear, guard, not_null, put, put_or_null};
 use crate::handles::{self, Child, Kind};
 use crate::server::clear_out;
 use crate::types::*;
@@ -78,13 +78,7 @@ pub unsafe extern "C" fn MprConfigTransportCreate(
             handles::child_handle(hMprConfig, Child::Transport(id))
         })();
         // SAFETY: checked non-NULL.
-        unsafe {
-            put(
-                phRouterTransport,
-                *r.as_ref().unwrap_or(&std::ptr::null_mut()),
-            )
-        };
-        r.map(|_| ())
+        unsafe { put_or_null(phRouterTransport, r) }
     })
 }
 
@@ -130,13 +124,7 @@ pub unsafe extern "C" fn MprConfigTransportGetHandle(
             handles::child_handle(hMprConfig, Child::Transport(id))
         })();
         // SAFETY: checked non-NULL.
-        unsafe {
-            put(
-                phRouterTransport,
-                *r.as_ref().unwrap_or(&std::ptr::null_mut()),
-            )
-        };
-        r.map(|_| ())
+        unsafe { put_or_null(phRouterTransport, r) }
     })
 }
 

@@ -103,93 +103,64 @@ pub struct MPR_INTERFACE_1 {
     pub lpwsDialoutHoursRestriction: *mut WCHAR,
 }
 
-#[repr(C)]
-#[derive(Clone, Copy)]
-pub struct MPR_INTERFACE_2 {
-    pub wszInterfaceName: [WCHAR; MAX_INTERFACE_NAME_LEN + 1],
-    pub hInterface: HANDLE,
-    pub fEnabled: BOOL,
-    pub dwIfType: i32,
-    pub dwConnectionState: i32,
-    pub fUnReachabilityReasons: u32,
-    pub dwLastError: u32,
-    pub dwfOptions: u32,
-    pub szLocalPhoneNumber: [WCHAR; MPR_MAX_PHONE_NUMBER + 1],
-    pub szAlternates: *mut WCHAR,
-    pub ipaddr: u32,
-    pub ipaddrDns: u32,
-    pub ipaddrDnsAlt: u32,
-    pub ipaddrWins: u32,
-    pub ipaddrWinsAlt: u32,
-    pub dwfNetProtocols: u32,
-    pub szDeviceType: [WCHAR; MPR_MAX_DEVICE_TYPE + 1],
-    pub szDeviceName: [WCHAR; MPR_MAX_DEVICE_NAME + 1],
-    pub szX25PadType: [WCHAR; MPR_MAX_PAD_TYPE + 1],
-    pub szX25Address: [WCHAR; MPR_MAX_X25 + 1],
-    pub szX25Facilities: [WCHAR; MPR_MAX_X25 + 1],
-    pub szX25UserData: [WCHAR; MPR_MAX_X25 + 1],
-    pub dwChannels: u32,
-    pub dwSubEntries: u32,
-    pub dwDialMode: u32,
-    pub dwDialExtraPercent: u32,
-    pub dwDialExtraSampleSeconds: u32,
-    pub dwHangUpExtraPercent: u32,
-    pub dwHangUpExtraSampleSeconds: u32,
-    pub dwIdleDisconnectSeconds: u32,
-    pub dwType: u32,
-    pub dwEncryptionType: u32,
-    pub dwCustomAuthKey: u32,
-    pub dwCustomAuthDataSize: u32,
-    pub lpbCustomAuthData: *mut u8,
-    pub guidId: GUID,
-    pub dwVpnStrategy: u32,
+/// Declares a structure made of the fields of `MPR_INTERFACE_2`, in order, then the given ones
+/// (level 3's IPv6 fields). Level 3 is flat, not a nested level 2, because its `AddressCount`
+/// sits in level 2's tail padding (offset 2492 of 2496).
+macro_rules! interface2_struct {
+    ($name:ident { $(pub $field:ident: $ty:ty,)* }) => {
+        #[repr(C)]
+        #[derive(Clone, Copy)]
+        pub struct $name {
+            pub wszInterfaceName: [WCHAR; MAX_INTERFACE_NAME_LEN + 1],
+            pub hInterface: HANDLE,
+            pub fEnabled: BOOL,
+            pub dwIfType: i32,
+            pub dwConnectionState: i32,
+            pub fUnReachabilityReasons: u32,
+            pub dwLastError: u32,
+            pub dwfOptions: u32,
+            pub szLocalPhoneNumber: [WCHAR; MPR_MAX_PHONE_NUMBER + 1],
+            pub szAlternates: *mut WCHAR,
+            pub ipaddr: u32,
+            pub ipaddrDns: u32,
+            pub ipaddrDnsAlt: u32,
+            pub ipaddrWins: u32,
+            pub ipaddrWinsAlt: u32,
+            pub dwfNetProtocols: u32,
+            pub szDeviceType: [WCHAR; MPR_MAX_DEVICE_TYPE + 1],
+            pub szDeviceName: [WCHAR; MPR_MAX_DEVICE_NAME + 1],
+            pub szX25PadType: [WCHAR; MPR_MAX_PAD_TYPE + 1],
+            pub szX25Address: [WCHAR; MPR_MAX_X25 + 1],
+            pub szX25Facilities: [WCHAR; MPR_MAX_X25 + 1],
+            pub szX25UserData: [WCHAR; MPR_MAX_X25 + 1],
+            pub dwChannels: u32,
+            pub dwSubEntries: u32,
+            pub dwDialMode: u32,
+            pub dwDialExtraPercent: u32,
+            pub dwDialExtraSampleSeconds: u32,
+            pub dwHangUpExtraPercent: u32,
+            pub dwHangUpExtraSampleSeconds: u32,
+            pub dwIdleDisconnectSeconds: u32,
+            pub dwType: u32,
+            pub dwEncryptionType: u32,
+            pub dwCustomAuthKey: u32,
+            pub dwCustomAuthDataSize: u32,
+            pub lpbCustomAuthData: *mut u8,
+            pub guidId: GUID,
+            pub dwVpnStrategy: u32,
+            $(pub $field: $ty,)*
+        }
+    };
 }
 
-#[repr(C)]
-#[derive(Clone, Copy)]
-pub struct MPR_INTERFACE_3 {
-    pub wszInterfaceName: [WCHAR; MAX_INTERFACE_NAME_LEN + 1],
-    pub hInterface: HANDLE,
-    pub fEnabled: BOOL,
-    pub dwIfType: i32,
-    pub dwConnectionState: i32,
-    pub fUnReachabilityReasons: u32,
-    pub dwLastError: u32,
-    pub dwfOptions: u32,
-    pub szLocalPhoneNumber: [WCHAR; MPR_MAX_PHONE_NUMBER + 1],
-    pub szAlternates: *mut WCHAR,
-    pub ipaddr: u32,
-    pub ipaddrDns: u32,
-    pub ipaddrDnsAlt: u32,
-    pub ipaddrWins: u32,
-    pub ipaddrWinsAlt: u32,
-    pub dwfNetProtocols: u32,
-    pub szDeviceType: [WCHAR; MPR_MAX_DEVICE_TYPE + 1],
-    pub szDeviceName: [WCHAR; MPR_MAX_DEVICE_NAME + 1],
-    pub szX25PadType: [WCHAR; MPR_MAX_PAD_TYPE + 1],
-    pub szX25Address: [WCHAR; MPR_MAX_X25 + 1],
-    pub szX25Facilities: [WCHAR; MPR_MAX_X25 + 1],
-    pub szX25UserData: [WCHAR; MPR_MAX_X25 + 1],
-    pub dwChannels: u32,
-    pub dwSubEntries: u32,
-    pub dwDialMode: u32,
-    pub dwDialExtraPercent: u32,
-    pub dwDialExtraSampleSeconds: u32,
-    pub dwHangUpExtraPercent: u32,
-    pub dwHangUpExtraSampleSeconds: u32,
-    pub dwIdleDisconnectSeconds: u32,
-    pub dwType: u32,
-    pub dwEncryptionType: u32,
-    pub dwCustomAuthKey: u32,
-    pub dwCustomAuthDataSize: u32,
-    pub lpbCustomAuthData: *mut u8,
-    pub guidId: GUID,
-    pub dwVpnStrategy: u32,
+interface2_struct!(MPR_INTERFACE_2 {});
+
+interface2_struct!(MPR_INTERFACE_3 {
     pub AddressCount: u32,
     pub ipv6addrDns: IN6_ADDR,
     pub ipv6addrDnsAlt: IN6_ADDR,
     pub ipv6addr: *mut IN6_ADDR,
-}
+});
 
 #[repr(C)]
 #[derive(Clone, Copy)]
