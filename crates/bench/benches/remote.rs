@@ -52,6 +52,11 @@ impl Child2 {
         Child2 { child, lines }
     }
 
+    /// CPU time (user + system) the child has used so far.
+    fn cpu(&self) -> Duration {
+        proc_cpu(&format!("/proc/{}/stat", self.child.id()))
+    }
+
     fn rss_kib(&self) -> u64 {
         std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
             .unwrap_or_default()
@@ -60,6 +65,22 @@ impl Child2 {
             .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
             .unwrap_or(0)
     }
+}
+
+/// User + system CPU time of a process from its `/proc/PID/stat` (fields 14 and 15, in clock
+/// ticks).
+fn proc_cpu(stat: &str) -> Duration {
+    let text = std::fs::read_to_string(stat).unwrap_or_default();
+    let after = text.rsplit_once(')').map(|(_, r)| r).unwrap_or("");
+    let f: Vec<u64> = after
+        .split_whitespace()
+        .map(|x| x.parse().unwrap_or(0))
+        .collect();
+    // After the command name: state is field 3, utime 14, stime 15 (1-based).
+    let ticks = f.get(11).copied().unwrap_or(0) + f.get(12).copied().unwrap_or(0);
+    // SAFETY: sysconf has no preconditions.
+    let hz = unsafe { libc::sysconf(libc::_SC_CLK_TCK) }.max(1) as u64;
+    Duration::from_secs_f64(ticks as f64 / hz as f64)
 }
 
 impl Drop for Child2 {
@@ -170,7 +191,7 @@ fn serve_floor(dir: &Path) -> ExitCode {
 }
 
 struct Floor {
-    _proc: Child2,
+    proc: Child2,
     endpoint: tonic::transport::Endpoint,
     rt: tokio::runtime::Runtime,
     _dir: tempfile::TempDir,
@@ -205,7 +226,7 @@ impl Floor {
             .build()
             .unwrap();
         Floor {
-            _proc: proc,
+            proc,
             endpoint,
             rt,
             _dir: dir,
@@ -338,12 +359,75 @@ fn paired(
     (ta[rounds / 2], tb[rounds / 2])
 }
 
+/// 64 threads, each making `per` calls with its own client: wall time, and the CPU time the
+/// server and this (client) process used, per call. CPU per call is the steadier measure on a
+/// shared machine; throughput on 2 cores follows from it.
+fn load_run<C: Sync>(
+    clients: &[C],
+    per: usize,
+    call: impl Fn(&C) + Sync,
+    server: &Child2,
+) -> (f64, Duration, Duration) {
+    let (s0, c0) = (server.cpu(), proc_cpu("/proc/self/stat"));
+    let start = Instant::now();
+    std::thread::scope(|sc| {
+        for c in clients {
+            let call = &call;
+            sc.spawn(move || {
+                for _ in 0..per {
+                    call(c);
+                }
+            });
+        }
+    });
+    let wall = start.elapsed();
+    let n = (clients.len() * per) as u32;
+    (
+        f64::from(n) / wall.as_secs_f64(),
+        (server.cpu() - s0) / n,
+        (proc_cpu("/proc/self/stat") - c0) / n,
+    )
+}
+
+fn throughput_report(mprd: &Mprd, floor: &Floor) {
+    let clients: Vec<RemoteConfig> = (0..64).map(|_| mprd.connect()).collect();
+    let healths: Vec<Health> = (0..64).map(|_| floor.connect()).collect();
+    let (mut fr, mut rr) = (Vec::new(), Vec::new());
+    for _ in 0..5 {
+        fr.push(load_run(&healths, 300, |h| floor.check(h), &floor.proc));
+        rr.push(load_run(
+            &clients,
+            300,
+            |c| {
+                c.server_get_info().unwrap();
+            },
+            &mprd.proc,
+        ));
+    }
+    let median = |v: &mut Vec<(f64, Duration, Duration)>| {
+        v.sort_by(|a, b| a.0.total_cmp(&b.0));
+        v[v.len() / 2]
+    };
+    let (f, r) = (median(&mut fr), median(&mut rr));
+    println!(
+        "64 clients, 5 alternating rounds of 19,200 calls, median: remote server_get_info {:.0} calls/s \
+         (server CPU {:.1} us/call, client CPU {:.1} us/call); bare tonic TLS unary {:.0} calls/s \
+         (server {:.1} us, client {:.1} us); target >= 10,000 calls/s",
+        r.0,
+        r.1.as_secs_f64() * 1e6,
+        r.2.as_secs_f64() * 1e6,
+        f.0,
+        f.1.as_secs_f64() * 1e6,
+        f.2.as_secs_f64() * 1e6,
+    );
+}
+
 fn ratio_report(mprd: &Mprd, floor: &Floor) {
     let session = mprd.connect();
     let health = floor.connect();
     let (f, r) = paired(
-        40,
-        100,
+        201,
+        25,
         || floor.check(&health),
         || {
             session.server_get_info().unwrap();
@@ -356,8 +440,8 @@ fn ratio_report(mprd: &Mprd, floor: &Floor) {
         r.as_secs_f64() / f.as_secs_f64()
     );
     let (f, r) = paired(
-        15,
-        20,
+        41,
+        10,
         || {
             let h = floor.connect();
             floor.check(&h);
@@ -433,6 +517,7 @@ fn main() -> ExitCode {
     let floor = Floor::start();
     benches(&mut c, &mprd, &floor);
     ratio_report(&mprd, &floor);
+    throughput_report(&mprd, &floor);
     drop((mprd, floor));
     c.final_summary();
     memory_report();

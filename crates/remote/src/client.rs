@@ -255,19 +255,25 @@ fn map_status(s: &Status, target: &str) -> Error {
 }
 
 /// Opens the one TLS connection a session lives on and the HTTP/2 channel over it.
+/// `call_timeout`, when given, bounds every call on the channel (tonic sends it as
+/// `grpc-timeout`); `RemoteConfig` passes none, as it bounds each call itself and the header
+/// would cost a timer on both sides of every call.
 pub(crate) async fn open_channel(
     host: &str,
     port: u16,
     trust: Trust,
-    call_timeout: Duration,
+    call_timeout: Option<Duration>,
     deadline: Instant,
 ) -> Result<Channel> {
     let target = host_port_key(host, port);
     let stream = open_tls(host, port, trust, deadline).await?;
-    let endpoint = Endpoint::from_shared(format!("http://{target}"))
+    let mut endpoint = Endpoint::from_shared(format!("http://{target}"))
         .or_else(|_| Endpoint::from_shared("http://mprd.invalid".to_string()))
-        .map_err(|e| unavailable(format!("endpoint for {target}: {e}")))?
-        .timeout(call_timeout)
+        .map_err(|e| unavailable(format!("endpoint for {target}: {e}")))?;
+    if let Some(t) = call_timeout {
+        endpoint = endpoint.timeout(t);
+    }
+    let endpoint = endpoint
         .http2_keep_alive_interval(Duration::from_secs(30))
         .keep_alive_timeout(Duration::from_secs(10))
         .keep_alive_while_idle(true);
@@ -351,7 +357,7 @@ impl RemoteConfig {
     async fn connect_async(host: &str, port: u16, o: ConnectOptions) -> Result<RemoteConfig> {
         let target = host_port_key(host, port);
         let deadline = Instant::now() + o.connect_timeout;
-        let channel = open_channel(host, port, o.trust.clone(), o.call_timeout, deadline).await?;
+        let channel = open_channel(host, port, o.trust.clone(), None, deadline).await?;
         let mut client = Client::new(channel)
             .max_decoding_message_size(MAX_REPLY_BYTES)
             .max_encoding_message_size(usize::MAX);

@@ -147,7 +147,7 @@ impl TestServer {
             "127.0.0.1",
             self.addr.port(),
             trust,
-            std::time::Duration::from_secs(30),
+            Some(std::time::Duration::from_secs(30)),
             deadline,
         )
         .await?;
