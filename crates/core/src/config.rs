@@ -158,6 +158,17 @@ pub trait RouterConfig: Send + Sync {
 
     /// `MprConfigGetGuidName`: `ERROR_NOT_FOUND` (1168) if unknown.
     fn get_guid_name(&self, friendly_name: &str) -> Result<String>;
+
+    // ---- caching ---------------------------------------------------------------------------
+
+    /// A number that changes whenever the stored configuration changes (by anyone: this
+    /// process, another process, another session), read atomically, or `None` when the
+    /// implementation cannot tell. Between two equal readings every read method returns the
+    /// same result for the same arguments, so a server may answer repeated reads from a cache
+    /// keyed by it. `refresh` aside, reads have no side effects that such a cache would skip.
+    fn data_version(&self) -> Result<Option<u64>> {
+        Ok(None)
+    }
 }
 
 /// The enumeration policy of spec §1.7 and Q5, in one place so it can be changed in one place.

@@ -1385,6 +1385,11 @@ fn install_tree(tx: &mut dyn RegistryTx, links: &[NetLink]) -> Result<()> {
 // ---- the trait -------------------------------------------------------------------------------
 
 impl<R: Registry> RouterConfig for RegistryConfig<R> {
+    fn data_version(&self) -> Result<Option<u64>> {
+        // The registry generation counts every committed write, whoever made it.
+        self.registry.generation().map(Some)
+    }
+
     fn refresh(&self) -> Result<()> {
         *self.index.lock().unwrap_or_else(PoisonError::into_inner) = None;
         *self.listing.lock().unwrap_or_else(PoisonError::into_inner) = None;

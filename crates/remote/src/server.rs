@@ -102,6 +102,8 @@ pub struct Stats {
     pub refused_connections: AtomicU64,
     /// TLS handshakes that resumed an earlier session (no certificate exchanged).
     pub resumed_handshakes: AtomicU64,
+    /// Point reads answered from the reply cache (the configuration had not changed).
+    pub cached_replies: AtomicU64,
 }
 
 struct Session {
@@ -131,7 +133,74 @@ pub struct ConnInfo {
     state: Arc<ConnState>,
 }
 
+/// Most replies the [`ReplyCache`] holds; when full it starts over.
+const MAX_CACHED_REPLIES: usize = 4096;
+/// Replies larger than this (encoded) are never cached.
+const MAX_CACHED_REPLY_BYTES: usize = 64 << 10;
+
+/// A point read's identity: the configuration (by address, kept unique by the `Weak` in the
+/// entry), the RPC and its encoded request without the session id.
+type ReplyKey = (usize, &'static str, Vec<u8>);
+
+struct CachedReply {
+    /// Holds the configuration's allocation, so its address is not reused while this exists.
+    config: std::sync::Weak<dyn RouterConfig>,
+    version: u64,
+    reply: Arc<dyn std::any::Any + Send + Sync>,
+}
+
+/// Replies to point reads, reused while the configuration's data version
+/// ([`RouterConfig::data_version`]) is the one they were read at. Every lookup reads the
+/// version first (one point select), so a change by anyone (another session, a local process)
+/// is seen by the very next call; what it saves is the transaction and the decoding. Session
+/// checks, token checks and roles run before it on every call.
+#[derive(Default)]
+struct ReplyCache {
+    entries: Mutex<HashMap<ReplyKey, CachedReply>>,
+}
+
+impl ReplyCache {
+    fn get<Rep: Clone + 'static>(
+        &self,
+        key: &ReplyKey,
+        config: &Arc<dyn RouterConfig>,
+        version: u64,
+    ) -> Option<Rep> {
+        let entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        let e = entries.get(key)?;
+        if e.version != version || !std::sync::Weak::ptr_eq(&e.config, &Arc::downgrade(config)) {
+            return None;
+        }
+        e.reply.downcast_ref::<Rep>().cloned()
+    }
+
+    fn put<Rep: prost::Message + Clone + Send + Sync + 'static>(
+        &self,
+        key: ReplyKey,
+        config: &Arc<dyn RouterConfig>,
+        version: u64,
+        reply: &Rep,
+    ) {
+        if reply.encoded_len() > MAX_CACHED_REPLY_BYTES {
+            return;
+        }
+        let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        if entries.len() >= MAX_CACHED_REPLIES {
+            entries.clear();
+        }
+        entries.insert(
+            key,
+            CachedReply {
+                config: Arc::downgrade(config),
+                version,
+                reply: Arc::new(reply.clone()),
+            },
+        );
+    }
+}
+
 struct Shared {
+    replies: ReplyCache,
     opener: Opener,
     config: ServerConfig,
     tokens: TokenCache,
@@ -417,14 +486,18 @@ async fn accept_loop(
 /// What a call does to the store, which decides the role it needs and where it runs.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Access {
-    /// A point read (a get-info, a get-handle): runs inline on the async worker.
-    Read,
+    /// A point read (a get-info, a get-handle), named for the reply cache: runs inline on the
+    /// async worker, and its reply is reused while the configuration's data version is unchanged
+    /// (see [`ReplyCache`]).
+    Read(&'static str),
+    /// A read with a side effect (`refresh`): inline, never answered from the cache.
+    Live,
     /// A read that may walk the whole configuration (enumerations, backup): blocking pool.
     Scan,
     /// A change (admin role only): blocking pool, as a commit waits for fsync.
     Write,
 }
-use Access::{Read, Scan, Write};
+use Access::{Live, Read, Scan, Write};
 
 trait HasSession {
     fn take_session(&mut self) -> String;
@@ -545,8 +618,9 @@ impl Service {
     }
 
     /// One call: find the session on this connection, check the token is still valid and the
-    /// role allows the access, then run `op` (inline for [`Access::Read`], else on the
-    /// blocking pool).
+    /// role allows the access, then run `op`: inline for [`Access::Read`] (answered from the
+    /// [`ReplyCache`] when the configuration has not changed) and [`Access::Live`], on the
+    /// blocking pool otherwise.
     async fn call<Req, Rep, T>(
         &self,
         request: Request<Req>,
@@ -555,8 +629,8 @@ impl Service {
         fill: impl FnOnce(&mut Rep, T),
     ) -> Res<Rep>
     where
-        Req: HasSession + Send + 'static,
-        Rep: Reply,
+        Req: HasSession + prost::Message + Send + 'static,
+        Rep: Reply + prost::Message + Clone + Send + Sync + 'static,
         T: Send + 'static,
     {
         let shared = &self.shared;
@@ -595,12 +669,30 @@ impl Service {
             return respond(Err::<T, _>(e), fill);
         }
         let config = session.config.clone();
-        let r = if access == Read {
-            op(&*config, msg)
-        } else {
-            Self::blocking(move || op(&*config, msg)).await
-        };
-        respond(r, fill)
+        match access {
+            Read(rpc) => {
+                let key = (
+                    Arc::as_ptr(&config).cast::<()>() as usize,
+                    rpc,
+                    msg.encode_to_vec(),
+                );
+                // A failed version read only means no caching; the call itself reports errors.
+                let version = config.data_version().ok().flatten();
+                if let Some(v) = version
+                    && let Some(rep) = shared.replies.get::<Rep>(&key, &config, v)
+                {
+                    shared.stats.cached_replies.fetch_add(1, Ordering::Relaxed);
+                    return Ok(Response::new(rep));
+                }
+                let reply = respond(op(&*config, msg), fill)?;
+                if let Some(v) = version {
+                    shared.replies.put(key, &config, v, reply.get_ref());
+                }
+                Ok(reply)
+            }
+            Live => respond(op(&*config, msg), fill),
+            Scan | Write => respond(Self::blocking(move || op(&*config, msg)).await, fill),
+        }
     }
 
     async fn open_session(
@@ -746,7 +838,7 @@ impl RouterConfigService for Service {
     }
 
     async fn refresh(&self, r: Request<pb::SessionRequest>) -> Res<pb::StatusReply> {
-        self.call(r, Read, |c, _| c.refresh(), status_only).await
+        self.call(r, Live, |c, _| c.refresh(), status_only).await
     }
 
     async fn install(&self, r: Request<pb::InstallRequest>) -> Res<pb::StatusReply> {
@@ -762,7 +854,7 @@ impl RouterConfigService for Service {
     async fn server_get_info(&self, r: Request<pb::SessionRequest>) -> Res<pb::ServerInfoReply> {
         self.call(
             r,
-            Read,
+            Read("server_get_info"),
             |c, _| c.server_get_info(),
             |rep: &mut pb::ServerInfoReply, v| rep.info = Some(v.into()),
         )
@@ -785,7 +877,7 @@ impl RouterConfigService for Service {
     ) -> Res<pb::ServerInfoExReply> {
         self.call(
             r,
-            Read,
+            Read("server_get_info_ex"),
             |c, _| c.server_get_info_ex(),
             |rep: &mut pb::ServerInfoExReply, v| rep.info = Some(v.into()),
         )
@@ -846,7 +938,7 @@ impl RouterConfigService for Service {
     async fn interface_get_handle(&self, r: Request<pb::NameRequest>) -> Res<pb::InterfaceIdReply> {
         self.call(
             r,
-            Read,
+            Read("interface_get_handle"),
             |c, m| c.interface_get_handle(&m.name),
             |rep: &mut pb::InterfaceIdReply, v| rep.id = Some((&v).into()),
         )
@@ -859,7 +951,7 @@ impl RouterConfigService for Service {
     ) -> Res<pb::InterfaceReply> {
         self.call(
             r,
-            Read,
+            Read("interface_get_info"),
             |c, m| c.interface_get_info(&cv::interface_id(m.id)?),
             |rep: &mut pb::InterfaceReply, v| rep.info = Some((&v).into()),
         )
@@ -899,7 +991,7 @@ impl RouterConfigService for Service {
     ) -> Res<pb::CustomInfoReply> {
         self.call(
             r,
-            Read,
+            Read("interface_get_custom_info"),
             |c, m| c.interface_get_custom_info(&cv::interface_id(m.id)?),
             |rep: &mut pb::CustomInfoReply, v| rep.info = Some(v.into()),
         )
@@ -958,7 +1050,7 @@ impl RouterConfigService for Service {
     ) -> Res<pb::IfTransportIdReply> {
         self.call(
             r,
-            Read,
+            Read("if_transport_get_handle"),
             |c, m| c.if_transport_get_handle(&cv::interface_id(m.interface)?, m.protocol_id),
             |rep: &mut pb::IfTransportIdReply, v| rep.id = Some((&v).into()),
         )
@@ -971,7 +1063,7 @@ impl RouterConfigService for Service {
     ) -> Res<pb::BlobReply> {
         self.call(
             r,
-            Read,
+            Read("if_transport_get_info"),
             |c, m| c.if_transport_get_info(&cv::if_transport_id(m.id)?),
             |rep: &mut pb::BlobReply, v| rep.data = v,
         )
@@ -1045,7 +1137,7 @@ impl RouterConfigService for Service {
     ) -> Res<pb::TransportIdReply> {
         self.call(
             r,
-            Read,
+            Read("transport_get_handle"),
             |c, m| c.transport_get_handle(m.protocol_id),
             |rep: &mut pb::TransportIdReply, v| rep.id = Some((&v).into()),
         )
@@ -1058,7 +1150,7 @@ impl RouterConfigService for Service {
     ) -> Res<pb::TransportInfoReply> {
         self.call(
             r,
-            Read,
+            Read("transport_get_info"),
             |c, m| c.transport_get_info(&cv::transport_id(m.id)?),
             |rep: &mut pb::TransportInfoReply, v| rep.info = Some(v.into()),
         )
@@ -1102,7 +1194,7 @@ impl RouterConfigService for Service {
     async fn filter_get_info(&self, r: Request<pb::ProtocolRequest>) -> Res<pb::FilterReply> {
         self.call(
             r,
-            Read,
+            Read("filter_get_info"),
             |c, m| c.filter_get_info(m.protocol_id),
             |rep: &mut pb::FilterReply, v| rep.enabled = v,
         )
@@ -1122,7 +1214,7 @@ impl RouterConfigService for Service {
     async fn get_friendly_name(&self, r: Request<pb::NameRequest>) -> Res<pb::NameReply> {
         self.call(
             r,
-            Read,
+            Read("get_friendly_name"),
             |c, m| c.get_friendly_name(&m.name),
             |rep: &mut pb::NameReply, v| rep.name = v,
         )
@@ -1132,7 +1224,7 @@ impl RouterConfigService for Service {
     async fn get_guid_name(&self, r: Request<pb::NameRequest>) -> Res<pb::NameReply> {
         self.call(
             r,
-            Read,
+            Read("get_guid_name"),
             |c, m| c.get_guid_name(&m.name),
             |rep: &mut pb::NameReply, v| rep.name = v,
         )
@@ -1153,6 +1245,7 @@ impl Server {
         let tokens = TokenCache::new(config.tokens_path.clone());
         Server {
             shared: Arc::new(Shared {
+                replies: ReplyCache::default(),
                 opener,
                 config,
                 tokens,
