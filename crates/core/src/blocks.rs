@@ -811,6 +811,34 @@ fn port_to_wire(protocol: u32, v: u16) -> [u8; 2] {
     }
 }
 
+/// The tail both filter layouts share at offset `at`: protocol, late-bound flags and the two
+/// ports (see [`port_from_wire`]).
+struct FilterTail {
+    protocol: u32,
+    late_bound: u32,
+    src_port: u16,
+    dst_port: u16,
+}
+
+impl FilterTail {
+    fn decode(b: &[u8], at: usize) -> Self {
+        let protocol = u32_at(b, at);
+        FilterTail {
+            protocol,
+            late_bound: u32_at(b, at + 4),
+            src_port: port_from_wire(protocol, [b[at + 8], b[at + 9]]),
+            dst_port: port_from_wire(protocol, [b[at + 10], b[at + 11]]),
+        }
+    }
+
+    fn encode_into(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(&self.protocol.to_le_bytes());
+        out.extend_from_slice(&self.late_bound.to_le_bytes());
+        out.extend_from_slice(&port_to_wire(self.protocol, self.src_port));
+        out.extend_from_slice(&port_to_wire(self.protocol, self.dst_port));
+    }
+}
+
 /// One IPv4 `FILTER_INFO` (28 bytes). Ports are numbers here; the encoding puts TCP/UDP (and
 /// any non-ICMP protocol's) ports in network order and ICMP type/code little-endian.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -835,16 +863,16 @@ pub struct FilterInfo {
 
 impl FilterInfo {
     fn decode(b: &[u8]) -> Self {
-        let protocol = u32_at(b, 16);
+        let t = FilterTail::decode(b, 16);
         FilterInfo {
             src_addr: v4_at(b, 0),
             src_mask: v4_at(b, 4),
             dst_addr: v4_at(b, 8),
             dst_mask: v4_at(b, 12),
-            protocol,
-            late_bound: u32_at(b, 20),
-            src_port: port_from_wire(protocol, [b[24], b[25]]),
-            dst_port: port_from_wire(protocol, [b[26], b[27]]),
+            protocol: t.protocol,
+            late_bound: t.late_bound,
+            src_port: t.src_port,
+            dst_port: t.dst_port,
         }
     }
 
@@ -853,10 +881,13 @@ impl FilterInfo {
         out.extend_from_slice(&self.src_mask.octets());
         out.extend_from_slice(&self.dst_addr.octets());
         out.extend_from_slice(&self.dst_mask.octets());
-        out.extend_from_slice(&self.protocol.to_le_bytes());
-        out.extend_from_slice(&self.late_bound.to_le_bytes());
-        out.extend_from_slice(&port_to_wire(self.protocol, self.src_port));
-        out.extend_from_slice(&port_to_wire(self.protocol, self.dst_port));
+        FilterTail {
+            protocol: self.protocol,
+            late_bound: self.late_bound,
+            src_port: self.src_port,
+            dst_port: self.dst_port,
+        }
+        .encode_into(out);
     }
 }
 
@@ -884,16 +915,16 @@ pub struct FilterInfoV6 {
 
 impl FilterInfoV6 {
     fn decode(b: &[u8]) -> Self {
-        let protocol = u32_at(b, 40);
+        let t = FilterTail::decode(b, 40);
         FilterInfoV6 {
             src_addr: v6_at(b, 0),
             src_prefix_len: u32_at(b, 16),
             dst_addr: v6_at(b, 20),
             dst_prefix_len: u32_at(b, 36),
-            protocol,
-            late_bound: u32_at(b, 44),
-            src_port: port_from_wire(protocol, [b[48], b[49]]),
-            dst_port: port_from_wire(protocol, [b[50], b[51]]),
+            protocol: t.protocol,
+            late_bound: t.late_bound,
+            src_port: t.src_port,
+            dst_port: t.dst_port,
         }
     }
 
@@ -902,10 +933,13 @@ impl FilterInfoV6 {
         out.extend_from_slice(&self.src_prefix_len.to_le_bytes());
         out.extend_from_slice(&self.dst_addr.octets());
         out.extend_from_slice(&self.dst_prefix_len.to_le_bytes());
-        out.extend_from_slice(&self.protocol.to_le_bytes());
-        out.extend_from_slice(&self.late_bound.to_le_bytes());
-        out.extend_from_slice(&port_to_wire(self.protocol, self.src_port));
-        out.extend_from_slice(&port_to_wire(self.protocol, self.dst_port));
+        FilterTail {
+            protocol: self.protocol,
+            late_bound: self.late_bound,
+            src_port: self.src_port,
+            dst_port: self.dst_port,
+        }
+        .encode_into(out);
     }
 }
 
