@@ -1670,4 +1670,47 @@ mod tests {
         assert_eq!(port_to_wire(1, 8), [8, 0]);
         assert_eq!(port_from_wire(58, [128, 0]), 128);
     }
+
+    #[test]
+    fn filter_descriptors_of_both_families_round_trip_byte_for_byte() {
+        let v4 = FilterInfo {
+            src_addr: "10.0.0.0".parse().unwrap(),
+            src_mask: "255.0.0.0".parse().unwrap(),
+            dst_addr: "192.168.1.1".parse().unwrap(),
+            dst_mask: "255.255.255.255".parse().unwrap(),
+            protocol: 6,
+            late_bound: 3,
+            src_port: 1024,
+            dst_port: 443,
+        };
+        let v6 = FilterInfoV6 {
+            src_addr: "2001:db8::".parse().unwrap(),
+            src_prefix_len: 32,
+            dst_addr: "fe80::1".parse().unwrap(),
+            dst_prefix_len: 128,
+            protocol: 58,
+            late_bound: 1,
+            src_port: 128,
+            dst_port: 0,
+        };
+        for (filter, v6_family, item_len) in [
+            (Filter::V4(v4), false, FILTER_INFO_LEN),
+            (Filter::V6(v6), true, FILTER_INFO_V6_LEN),
+        ] {
+            let mut d = FilterDescriptor::new(v6_family, FILTER_ACTION_DROP);
+            d.filters.push(filter.clone());
+            let bytes = d.encode().unwrap();
+            assert_eq!(bytes.len(), FILTER_HEADER_LEN + item_len);
+            let back = FilterDescriptor::decode(&bytes, v6_family).unwrap();
+            assert_eq!(back, d);
+            assert_eq!(back.encode().unwrap(), bytes);
+            // The shared tail: protocol and flags little-endian, then the two ports.
+            let tail = &bytes[bytes.len() - 12..];
+            assert_eq!(tail[..4], filter.protocol().to_le_bytes());
+            assert_eq!(tail[4..8], filter.late_bound().to_le_bytes());
+            let (sp, dp) = filter.ports();
+            assert_eq!(tail[8..10], port_to_wire(filter.protocol(), sp));
+            assert_eq!(tail[10..12], port_to_wire(filter.protocol(), dp));
+        }
+    }
 }
