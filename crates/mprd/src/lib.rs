@@ -259,6 +259,18 @@ fn init_logging(format: LogFormat) {
 }
 
 /// Raises the soft open-files limit to the hard one: every connection is a descriptor.
+/// Caps glibc's malloc arenas at two. By default glibc gives up to eight per core, one per
+/// thread that allocates, and the blocking threads that run writes and scans would each grow
+/// and fragment their own; two keep the daemon's memory level under sustained load at no
+/// measurable cost (allocation here is not the bottleneck: the store and the network are).
+fn limit_malloc_arenas() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only changes allocator tuning; called before the runtime starts threads.
+    unsafe {
+        libc::mallopt(libc::M_ARENA_MAX, 2);
+    }
+}
+
 fn raise_nofile_limit() {
     let mut lim = libc::rlimit {
         rlim_cur: 0,
@@ -280,6 +292,7 @@ fn failed(code: WinError, what: impl std::fmt::Display) -> Error {
 /// `mprd serve`: blocks until SIGTERM/SIGINT and the drain are over.
 pub fn serve(args: &ServeArgs) -> Result<()> {
     init_logging(args.log_format);
+    limit_malloc_arenas();
     raise_nofile_limit();
     let store = store_path(&args.store)?;
     // Creates the store with the default tree for this machine's links if it is missing.
@@ -323,7 +336,9 @@ pub fn serve(args: &ServeArgs) -> Result<()> {
 
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(workers)
-        .max_blocking_threads(64)
+        // Writes queue for the one writer connection and scans for the readers, so more
+        // threads than connections would only wait (and cost stacks and arenas).
+        .max_blocking_threads(readers + 2)
         .thread_name("mprd")
         .enable_all()
         .build()
