@@ -830,13 +830,14 @@ impl FilterTail {
             dst_port: port_from_wire(protocol, [b[at + 10], b[at + 11]]),
         }
     }
+}
 
-    fn encode_into(&self, out: &mut Vec<u8>) {
-        out.extend_from_slice(&self.protocol.to_le_bytes());
-        out.extend_from_slice(&self.late_bound.to_le_bytes());
-        out.extend_from_slice(&port_to_wire(self.protocol, self.src_port));
-        out.extend_from_slice(&port_to_wire(self.protocol, self.dst_port));
-    }
+/// Appends the shared tail (see [`FilterTail`]).
+fn encode_tail(out: &mut Vec<u8>, protocol: u32, late_bound: u32, src_port: u16, dst_port: u16) {
+    out.extend_from_slice(&protocol.to_le_bytes());
+    out.extend_from_slice(&late_bound.to_le_bytes());
+    out.extend_from_slice(&port_to_wire(protocol, src_port));
+    out.extend_from_slice(&port_to_wire(protocol, dst_port));
 }
 
 /// One IPv4 `FILTER_INFO` (28 bytes). Ports are numbers here; the encoding puts TCP/UDP (and
@@ -881,13 +882,13 @@ impl FilterInfo {
         out.extend_from_slice(&self.src_mask.octets());
         out.extend_from_slice(&self.dst_addr.octets());
         out.extend_from_slice(&self.dst_mask.octets());
-        FilterTail {
-            protocol: self.protocol,
-            late_bound: self.late_bound,
-            src_port: self.src_port,
-            dst_port: self.dst_port,
-        }
-        .encode_into(out);
+        encode_tail(
+            out,
+            self.protocol,
+            self.late_bound,
+            self.src_port,
+            self.dst_port,
+        );
     }
 }
 
@@ -933,13 +934,13 @@ impl FilterInfoV6 {
         out.extend_from_slice(&self.src_prefix_len.to_le_bytes());
         out.extend_from_slice(&self.dst_addr.octets());
         out.extend_from_slice(&self.dst_prefix_len.to_le_bytes());
-        FilterTail {
-            protocol: self.protocol,
-            late_bound: self.late_bound,
-            src_port: self.src_port,
-            dst_port: self.dst_port,
-        }
-        .encode_into(out);
+        encode_tail(
+            out,
+            self.protocol,
+            self.late_bound,
+            self.src_port,
+            self.dst_port,
+        );
     }
 }
 

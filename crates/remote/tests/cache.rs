@@ -3,22 +3,11 @@
 
 mod common;
 
-use common::{links, start};
-use mprconfig_core::{
-    Interface, InterfaceType, PortConfig, RegistryConfig, RouterConfig, ServerInfo, WinError,
-};
+use common::{links, router, start};
+use mprconfig_core::{PortConfig, RegistryConfig, RouterConfig, ServerInfo, WinError};
 use mprconfig_remote::testkit::TestServer;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-
-fn router(name: &str) -> Interface {
-    Interface {
-        name: name.into(),
-        if_type: InterfaceType::FULL_ROUTER,
-        enabled: true,
-        ..Default::default()
-    }
-}
 
 #[test]
 fn repeated_point_reads_come_from_the_cache_and_see_any_change_at_once() {

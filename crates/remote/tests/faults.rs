@@ -3,21 +3,12 @@
 
 mod common;
 
-use common::{eventually, start};
-use mprconfig_core::{Interface, InterfaceType, RouterConfig, WinError};
+use common::{eventually, router, start};
+use mprconfig_core::{Interface, RouterConfig, WinError};
 use mprconfig_remote::RemoteConfig;
 use std::io::Write;
 use std::sync::atomic::Ordering;
 use std::time::Duration;
-
-fn router(name: &str) -> Interface {
-    Interface {
-        name: name.into(),
-        if_type: InterfaceType::FULL_ROUTER,
-        enabled: true,
-        ..Default::default()
-    }
-}
 
 #[test]
 fn server_gone_mid_session_gives_1722_and_never_reconnects_silently() {

@@ -2,21 +2,12 @@
 
 mod common;
 
-use common::{eventually, start};
-use mprconfig_core::{Interface, InterfaceType, RouterConfig, WinError};
+use common::{eventually, router, start};
+use mprconfig_core::{RouterConfig, WinError};
 use mprconfig_remote::tls::Trust;
 use mprconfig_remote::{ConnectOptions, RemoteConfig, tokens};
 use std::io::{Read, Write};
 use std::sync::atomic::Ordering;
-
-fn router(name: &str) -> Interface {
-    Interface {
-        name: name.into(),
-        if_type: InterfaceType::FULL_ROUTER,
-        enabled: true,
-        ..Default::default()
-    }
-}
 
 fn code<T: std::fmt::Debug>(r: mprconfig_core::Result<T>) -> WinError {
     r.expect_err("expected an error").code

@@ -15,6 +15,16 @@ pub struct Fixture {
     pub dir: tempfile::TempDir,
 }
 
+/// An enabled full-router interface named `name`.
+pub fn router(name: &str) -> mprconfig_core::Interface {
+    mprconfig_core::Interface {
+        name: name.into(),
+        if_type: mprconfig_core::InterfaceType::FULL_ROUTER,
+        enabled: true,
+        ..Default::default()
+    }
+}
+
 pub fn links() -> Vec<mprconfig_core::NetLink> {
     mprconfig_conformance::test_links()
 }
