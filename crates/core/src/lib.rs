@@ -25,4 +25,4 @@ pub use error::{Error, Result, WinError};
 pub use mem::MemRegistry;
 pub use model::*;
 pub use regconfig::RegistryConfig;
-pub use registry::{RegValue, Registry, RegistryTx, TxMode};
+pub use registry::{RegValue, RegValueRef, Registry, RegistryTx, TxMode};

@@ -20,7 +20,7 @@ use crate::layout::{self as l, PortPool};
 use crate::model::limits::{MAX_INTERFACE_NAME_LEN, MAX_TRANSPORT_NAME_LEN};
 use crate::model::*;
 use crate::regfile::{self, RegKey};
-use crate::registry::{REG_BINARY, REG_MULTI_SZ, REG_SZ, fold, names_equal};
+use crate::registry::{REG_BINARY, REG_MULTI_SZ, REG_SZ, RegValueRef, fold, names_equal};
 use crate::{
     Error, RegValue, Registry, RegistryTx, Result, RouterConfig, TxMode, WinError, bail, page_range,
 };
@@ -75,26 +75,32 @@ impl NameIndex {
         let mut by_name: HashMap<String, (u32, String)> = HashMap::new();
         let mut keys = BTreeSet::new();
         let mut shadowed = 0;
-        for (sub, values) in subkeys_with_values_or_empty(tx, l::INTERFACES)? {
-            let Some(key) = l::parse_interface_key(&sub) else {
-                continue;
-            };
-            keys.insert(key);
-            let Some(iface) = parse_interface(&values) else {
-                continue;
-            };
-            // Two keys with one name can only come from outside edits: the lowest key wins.
-            match by_name.entry(fold(&iface.name)) {
-                std::collections::hash_map::Entry::Vacant(e) => {
-                    e.insert((key, iface.name));
-                }
-                std::collections::hash_map::Entry::Occupied(mut e) => {
-                    shadowed += 1;
-                    if key < e.get().0 {
+        let walk =
+            tx.visit_subkeys_with_values(l::INTERFACES, &INTERFACE_VALUES, &mut |sub, values| {
+                let Some(key) = l::parse_interface_key(sub) else {
+                    return Ok(());
+                };
+                keys.insert(key);
+                let Some(iface) = parse_interface_lent(values) else {
+                    return Ok(());
+                };
+                // Two keys with one name can only come from outside edits: the lowest key wins.
+                match by_name.entry(fold(&iface.name)) {
+                    std::collections::hash_map::Entry::Vacant(e) => {
                         e.insert((key, iface.name));
                     }
+                    std::collections::hash_map::Entry::Occupied(mut e) => {
+                        shadowed += 1;
+                        if key < e.get().0 {
+                            e.insert((key, iface.name));
+                        }
+                    }
                 }
-            }
+                Ok(())
+            });
+        match walk {
+            Err(e) if is_not_found(&e) => {}
+            other => other?,
         }
         Ok(NameIndex {
             generation,
@@ -438,12 +444,31 @@ fn check_ports(what: &str, pool: &PortPool, ports: &PortConfig) -> Result<()> {
 
 // ---- interfaces ------------------------------------------------------------------------------
 
+/// The values [`parse_interface`] reads.
+const INTERFACE_VALUES: [&str; 4] = [l::INTERFACE_NAME, l::TYPE, l::ENABLED, l::DIAL_OUT_HOURS];
+
 /// An interface from its key's values: needs a string `InterfaceName` and a DWORD `Type`.
 fn parse_interface(values: &[(String, RegValue)]) -> Option<Interface> {
-    let name = string(values, l::INTERFACE_NAME)?;
-    let if_type = InterfaceType(dword(values, l::TYPE)? as i32);
-    let enabled = val(values, l::ENABLED).is_none_or(|v| v.as_dword().is_none_or(|d| d != 0));
-    let dialout_hours = val(values, l::DIAL_OUT_HOURS).and_then(RegValue::as_multi_sz);
+    interface_from(|name| val(values, name).map(RegValue::as_value_ref))
+}
+
+/// [`parse_interface`] over values a registry lends
+/// ([`RegistryTx::visit_subkeys_with_values`]).
+fn parse_interface_lent(values: &[(&str, RegValueRef<'_>)]) -> Option<Interface> {
+    interface_from(|name| {
+        values
+            .iter()
+            .find(|(n, _)| names_equal(n, name))
+            .map(|(_, v)| *v)
+    })
+}
+
+/// An interface from a lookup of its key's values by name ([`INTERFACE_VALUES`] only).
+fn interface_from<'a>(val: impl Fn(&str) -> Option<RegValueRef<'a>>) -> Option<Interface> {
+    let name = val(l::INTERFACE_NAME)?.as_string()?;
+    let if_type = InterfaceType(val(l::TYPE)?.as_dword()? as i32);
+    let enabled = val(l::ENABLED).is_none_or(|v| v.as_dword().is_none_or(|d| d != 0));
+    let dialout_hours = val(l::DIAL_OUT_HOURS).and_then(|v| v.as_multi_sz());
     // Runtime fields have no persistent source (spec Q13).
     let (connection_state, unreachability_reasons) = if enabled {
         (ConnectionState::DISCONNECTED, 0)
@@ -1661,13 +1686,25 @@ impl<R: Registry> RouterConfig for RegistryConfig<R> {
             let list = match cached {
                 Some(list) => list,
                 None => {
-                    let mut items: Vec<(u32, Interface)> =
-                        subkeys_with_values_or_empty(tx, l::INTERFACES)?
-                            .into_iter()
-                            .filter_map(|(name, values)| {
-                                Some((l::parse_interface_key(&name)?, parse_interface(&values)?))
-                            })
-                            .collect();
+                    // Only the values an interface is made of, lent rather than copied: the
+                    // listing of 10,000 interfaces allocates per interface, not per value.
+                    let mut items: Vec<(u32, Interface)> = Vec::new();
+                    let walk = tx.visit_subkeys_with_values(
+                        l::INTERFACES,
+                        &INTERFACE_VALUES,
+                        &mut |name, values| {
+                            if let Some(key) = l::parse_interface_key(name)
+                                && let Some(iface) = parse_interface_lent(values)
+                            {
+                                items.push((key, iface));
+                            }
+                            Ok(())
+                        },
+                    );
+                    match walk {
+                        Err(e) if is_not_found(&e) => items.clear(),
+                        other => other?,
+                    }
                     items.sort_by_key(|(k, _)| *k);
                     let list = Arc::new(
                         items

@@ -106,9 +106,65 @@ impl RegValue {
         }
     }
 
+    /// The value borrowed, for the decoders it shares with [`RegValueRef`].
+    pub fn as_value_ref(&self) -> RegValueRef<'_> {
+        RegValueRef {
+            ty: self.ty,
+            data: &self.data,
+        }
+    }
+
     /// The number, for a `REG_DWORD` of exactly 4 bytes.
     pub fn as_dword(&self) -> Option<u32> {
-        match (self.ty, self.data.as_slice()) {
+        self.as_value_ref().as_dword()
+    }
+
+    /// The number, for a `REG_QWORD` of exactly 8 bytes.
+    pub fn as_qword(&self) -> Option<u64> {
+        self.as_value_ref().as_qword()
+    }
+
+    /// The string, for `REG_SZ`/`REG_EXPAND_SZ`: text up to the first NUL (a missing terminator
+    /// is tolerated, as Windows readers do). `None` for other types, odd lengths or invalid UTF-16.
+    pub fn as_string(&self) -> Option<String> {
+        self.as_value_ref().as_string()
+    }
+
+    /// The strings, for `REG_MULTI_SZ`: the list ends at the first empty string or the end of
+    /// the data. `None` for other types, odd lengths or invalid UTF-16.
+    pub fn as_multi_sz(&self) -> Option<Vec<String>> {
+        self.as_value_ref().as_multi_sz()
+    }
+}
+
+/// A registry value borrowed from wherever it is held (a [`RegValue`], or the row a store is
+/// reading): its type and raw bytes, with the decoders of [`RegValue`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct RegValueRef<'a> {
+    /// `REG_*` type.
+    pub ty: u32,
+    /// Raw data.
+    pub data: &'a [u8],
+}
+
+impl<'a> From<&'a RegValue> for RegValueRef<'a> {
+    fn from(v: &'a RegValue) -> Self {
+        v.as_value_ref()
+    }
+}
+
+impl RegValueRef<'_> {
+    /// An owned copy.
+    pub fn to_reg_value(&self) -> RegValue {
+        RegValue {
+            ty: self.ty,
+            data: self.data.to_vec(),
+        }
+    }
+
+    /// The number, for a `REG_DWORD` of exactly 4 bytes.
+    pub fn as_dword(&self) -> Option<u32> {
+        match (self.ty, self.data) {
             (REG_DWORD, [a, b, c, d]) => Some(u32::from_le_bytes([*a, *b, *c, *d])),
             _ => None,
         }
@@ -117,7 +173,7 @@ impl RegValue {
     /// The number, for a `REG_QWORD` of exactly 8 bytes.
     pub fn as_qword(&self) -> Option<u64> {
         match self.ty {
-            REG_QWORD => self.data.as_slice().try_into().ok().map(u64::from_le_bytes),
+            REG_QWORD => self.data.try_into().ok().map(u64::from_le_bytes),
             _ => None,
         }
     }
@@ -125,12 +181,20 @@ impl RegValue {
     /// The string, for `REG_SZ`/`REG_EXPAND_SZ`: text up to the first NUL (a missing terminator
     /// is tolerated, as Windows readers do). `None` for other types, odd lengths or invalid UTF-16.
     pub fn as_string(&self) -> Option<String> {
-        if self.ty != REG_SZ && self.ty != REG_EXPAND_SZ {
+        if (self.ty != REG_SZ && self.ty != REG_EXPAND_SZ) || !self.data.len().is_multiple_of(2) {
             return None;
         }
-        let units = utf16le_units(&self.data)?;
-        let end = units.iter().position(|&u| u == 0).unwrap_or(units.len());
-        String::from_utf16(&units[..end]).ok()
+        // Decoded straight from the bytes: no intermediate buffer of UTF-16 units.
+        let units = self
+            .data
+            .chunks_exact(2)
+            .map(|c| u16::from_le_bytes([c[0], c[1]]))
+            .take_while(|&u| u != 0);
+        let mut out = String::with_capacity(self.data.len() / 2);
+        for c in char::decode_utf16(units) {
+            out.push(c.ok()?);
+        }
+        Some(out)
     }
 
     /// The strings, for `REG_MULTI_SZ`: the list ends at the first empty string or the end of
@@ -139,7 +203,7 @@ impl RegValue {
         if self.ty != REG_MULTI_SZ {
             return None;
         }
-        let units = utf16le_units(&self.data)?;
+        let units = utf16le_units(self.data)?;
         let mut out = Vec::new();
         for part in units.split(|&u| u == 0) {
             if part.is_empty() {
@@ -195,8 +259,46 @@ pub trait RegistryTx {
         Ok(out)
     }
 
+    /// Calls `f` once per direct subkey of `path`, in the order of [`Self::subkeys`], with the
+    /// subkey's name and those of its values (in creation order) whose names are in `wanted`
+    /// (compared with [`names_equal`]; an empty `wanted` means every value). It sees what
+    /// [`Self::subkeys_with_values`] returns, filtered; stores override it to lend values
+    /// from where they read them, because enumerating 10,000 interfaces must not cost an
+    /// allocation per value. An error from `f` ends the walk and is returned (`f` may have seen
+    /// some subkeys before any error). `ERROR_FILE_NOT_FOUND` if the key is missing.
+    fn visit_subkeys_with_values(
+        &mut self,
+        path: &str,
+        wanted: &[&str],
+        f: &mut SubkeyVisitor<'_>,
+    ) -> Result<()> {
+        let all = self.subkeys_with_values(path)?;
+        let mut lent = Vec::new();
+        for (name, values) in &all {
+            lent.clear();
+            lent.extend(
+                values
+                    .iter()
+                    .filter(|(n, _)| is_wanted(wanted, n))
+                    .map(|(n, v)| (n.as_str(), v.as_value_ref())),
+            );
+            f(name, &lent)?;
+        }
+        Ok(())
+    }
+
     /// The store's generation as this transaction sees it (see [`Registry::generation`]).
     fn generation(&mut self) -> Result<u64>;
+}
+
+/// The callback of [`RegistryTx::visit_subkeys_with_values`]: a subkey's name and the wanted
+/// values it lends, as (name, value) pairs in creation order.
+pub type SubkeyVisitor<'f> = dyn FnMut(&str, &[(&str, RegValueRef<'_>)]) -> Result<()> + 'f;
+
+/// True if the value `name` is one of `wanted` (compared with [`names_equal`]), or `wanted` is
+/// empty (every value is wanted): the filter of [`RegistryTx::visit_subkeys_with_values`].
+pub fn is_wanted(wanted: &[&str], name: &str) -> bool {
+    wanted.is_empty() || wanted.iter().any(|w| names_equal(w, name))
 }
 
 /// Read-only or read-write transaction.
@@ -254,9 +356,14 @@ pub fn check_path(path: &str) -> Result<()> {
 /// Case-insensitive comparison of registry names (Unicode simple case folding to upper case,
 /// the way the Windows registry compares).
 pub fn names_equal(a: &str, b: &str) -> bool {
+    // Equal up to ASCII case is equal folded (folding maps ASCII as ASCII upper-casing does
+    // and leaves identical bytes identical): the common match needs no other work.
+    if a.eq_ignore_ascii_case(b) {
+        return true;
+    }
+    // ASCII folds to ASCII of the same length: no allocation needed to decide.
     if a.is_ascii() && b.is_ascii() {
-        // ASCII folds to ASCII of the same length: no allocation needed to decide.
-        return a.eq_ignore_ascii_case(b);
+        return false;
     }
     fold(a) == fold(b)
 }
@@ -349,6 +456,123 @@ mod tests {
             "simple folding: ß is not SS"
         );
         assert!(names_equal("σίσυφος", "ΣΊΣΥΦΟΣ"));
+    }
+
+    /// What the visitor lent, owned: (subkey, [(value name, value)]).
+    type Seen = Vec<(String, Vec<(String, RegValue)>)>;
+
+    fn visit(tx: &mut dyn RegistryTx, path: &str, wanted: &[&str]) -> Result<Seen> {
+        let mut seen = Vec::new();
+        tx.visit_subkeys_with_values(path, wanted, &mut |name, values| {
+            let owned = values
+                .iter()
+                .map(|(n, v)| ((*n).to_owned(), v.to_reg_value()))
+                .collect();
+            seen.push((name.to_owned(), owned));
+            Ok(())
+        })?;
+        Ok(seen)
+    }
+
+    #[test]
+    fn default_visitor_lends_the_wanted_values_of_every_subkey_in_order() {
+        let r = crate::MemRegistry::new();
+        r.transact(TxMode::Write, &mut |tx| {
+            tx.create_key(r"P\Empty")?;
+            tx.create_key(r"P\Mixed")?;
+            tx.set_value(r"P\Mixed", "INTERFACEname", &RegValue::sz("Édge"))?;
+            tx.set_value(r"P\Mixed", "Other", &RegValue::binary(vec![0, 1, 2]))?;
+            tx.set_value(r"P\Mixed", "type", &RegValue::dword(8))?;
+            tx.create_key(r"P\Unwanted")?;
+            tx.set_value(r"P\Unwanted", "Stamp", &RegValue::dword(0))?;
+            tx.create_key(r"P\Mixed\Child")?;
+            Ok(())
+        })
+        .unwrap();
+        let wanted = ["InterfaceName", "Type", "Missing"];
+        let (filtered, all, full) = r
+            .transact(TxMode::Read, &mut |tx| {
+                Ok((
+                    visit(tx, "P", &wanted)?,
+                    visit(tx, "p", &[])?,
+                    tx.subkeys_with_values("P")?,
+                ))
+            })
+            .unwrap();
+        assert_eq!(all, full, "no names wanted lends every value");
+        assert_eq!(
+            filtered,
+            vec![
+                ("Empty".to_owned(), vec![]),
+                (
+                    "Mixed".to_owned(),
+                    vec![
+                        ("INTERFACEname".to_owned(), RegValue::sz("Édge")),
+                        ("type".to_owned(), RegValue::dword(8)),
+                    ]
+                ),
+                ("Unwanted".to_owned(), vec![]),
+            ]
+        );
+    }
+
+    #[test]
+    fn default_visitor_stops_at_the_first_error_and_reports_missing_keys() {
+        let r = crate::MemRegistry::new();
+        r.transact(TxMode::Write, &mut |tx| {
+            tx.create_key(r"P\A")?;
+            tx.create_key(r"P\B")
+        })
+        .unwrap();
+        let mut calls = 0;
+        let e = r
+            .transact(TxMode::Read, &mut |tx| {
+                tx.visit_subkeys_with_values("P", &[], &mut |_, _| {
+                    calls += 1;
+                    Err(Error::invalid_parameter("stop"))
+                })
+            })
+            .unwrap_err();
+        assert_eq!(e.code, WinError::ERROR_INVALID_PARAMETER);
+        assert_eq!(calls, 1);
+        let e = r
+            .transact(TxMode::Read, &mut |tx| visit(tx, "Nowhere", &[]))
+            .unwrap_err();
+        assert_eq!(e.code, WinError::ERROR_FILE_NOT_FOUND);
+    }
+
+    #[test]
+    fn borrowed_strings_decode_like_the_utf16_units_they_hold() {
+        for v in [
+            RegValue::sz("Ip"),
+            RegValue::expand_sz("%x%"),
+            RegValue {
+                ty: REG_SZ,
+                data: vec![b'a', 0, b'b', 0],
+            },
+            RegValue {
+                ty: REG_SZ,
+                data: vec![b'a', 0, 0],
+            },
+            RegValue {
+                ty: REG_SZ,
+                data: vec![0x00, 0xD8, b'a', 0],
+            },
+            RegValue {
+                ty: REG_SZ,
+                data: vec![b'a', 0, 0, 0, 0x00, 0xD8],
+            },
+            RegValue::dword(3),
+        ] {
+            let expected = match (v.ty, utf16le_units(&v.data)) {
+                (REG_SZ | REG_EXPAND_SZ, Some(u)) => {
+                    let end = u.iter().position(|&c| c == 0).unwrap_or(u.len());
+                    String::from_utf16(&u[..end]).ok()
+                }
+                _ => None,
+            };
+            assert_eq!(v.as_string(), expected, "{v:?}");
+        }
     }
 
     #[test]

@@ -14,9 +14,12 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, MutexGuard, TryLockError};
 
-use mprconfig_core::registry::{check_path, fold, names_equal, split_parent};
+use mprconfig_core::registry::{
+    RegValueRef, SubkeyVisitor, check_path, fold, is_wanted, names_equal, split_parent,
+};
 use mprconfig_core::{Error, RegValue, Registry, RegistryTx, Result, TxMode, WinError};
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::types::{FromSqlError, FromSqlResult, ValueRef};
+use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use crate::error::{StoreError, StoreResult};
 use crate::schema::ROOT_KEY;
@@ -375,6 +378,86 @@ fn reg_type(v: i64) -> rusqlite::Result<u32> {
     u32::try_from(v).map_err(|_| rusqlite::Error::IntegralValueOutOfRange(2, v))
 }
 
+/// Column `idx` of `row` through a borrowing decoder, with the errors `Row::get` gives.
+fn borrowed<'r, T>(
+    row: &'r Row<'_>,
+    idx: usize,
+    decode: impl FnOnce(ValueRef<'r>) -> FromSqlResult<T>,
+) -> rusqlite::Result<T> {
+    let value = row.get_ref(idx)?;
+    decode(value).map_err(|e| match e {
+        FromSqlError::InvalidType => {
+            rusqlite::Error::InvalidColumnType(idx, String::new(), value.data_type())
+        }
+        FromSqlError::Utf8Error(e) => rusqlite::Error::Utf8Error(idx, e),
+        FromSqlError::OutOfRange(i) => rusqlite::Error::IntegralValueOutOfRange(idx, i),
+        e => rusqlite::Error::FromSqlConversionFailure(idx, value.data_type(), Box::new(e)),
+    })
+}
+
+/// One value of the key being collected by the visitor: where its name and data sit in the
+/// shared buffers.
+struct Span {
+    name: std::ops::Range<usize>,
+    ty: u32,
+    data: std::ops::Range<usize>,
+}
+
+/// The key being collected by the visitor: its name, then its wanted values' names, in one
+/// string, and their data in one byte buffer; reused from key to key.
+#[derive(Default)]
+struct KeyBuf {
+    names: String,
+    key_name: usize,
+    data: Vec<u8>,
+    spans: Vec<Span>,
+}
+
+impl KeyBuf {
+    fn start(&mut self, key_name: &str) {
+        self.names.clear();
+        self.data.clear();
+        self.spans.clear();
+        self.names.push_str(key_name);
+        self.key_name = key_name.len();
+    }
+
+    fn push(&mut self, name: &str, ty: u32, data: &[u8]) {
+        let n = self.names.len();
+        self.names.push_str(name);
+        let d = self.data.len();
+        self.data.extend_from_slice(data);
+        self.spans.push(Span {
+            name: n..self.names.len(),
+            ty,
+            data: d..self.data.len(),
+        });
+    }
+
+    fn lend(&self, f: &mut SubkeyVisitor<'_>) -> Result<()> {
+        let value = |s: &Span| {
+            (
+                &self.names[s.name.clone()],
+                RegValueRef {
+                    ty: s.ty,
+                    data: &self.data[s.data.clone()],
+                },
+            )
+        };
+        let key = &self.names[..self.key_name];
+        // The usual handful of wanted values is lent from the stack: no allocation per key.
+        let mut few = [("", RegValueRef { ty: 0, data: &[] }); 8];
+        if self.spans.len() <= few.len() {
+            for (slot, s) in few.iter_mut().zip(&self.spans) {
+                *slot = value(s);
+            }
+            f(key, &few[..self.spans.len()])
+        } else {
+            f(key, &self.spans.iter().map(value).collect::<Vec<_>>())
+        }
+    }
+}
+
 impl Tx<'_> {
     fn writable(&self) -> Result<()> {
         match self.mode {
@@ -636,6 +719,85 @@ impl RegistryTx for Tx<'_> {
                 .insert(id, out.iter().map(|(k, n, _)| (n.clone(), *k)).collect());
         }
         Ok(out.into_iter().map(|(_, n, v)| (n, v)).collect())
+    }
+
+    fn visit_subkeys_with_values(
+        &mut self,
+        path: &str,
+        wanted: &[&str],
+        f: &mut SubkeyVisitor<'_>,
+    ) -> Result<()> {
+        let id = self.existing(path)?;
+        // A pure read: the caches are consulted (a small list may be cached whole) and never
+        // changed, so they stay exact whatever the walk meets.
+        let state = &*self.state;
+        if let Some(kids) = state.kids.get(&id)
+            && kids.iter().all(|(_, k)| state.vals.contains_key(k))
+        {
+            let mut lent = Vec::new();
+            for (name, key) in kids {
+                lent.clear();
+                lent.extend(
+                    state.vals[key]
+                        .iter()
+                        .filter(|(n, _)| is_wanted(wanted, n))
+                        .map(|(n, v)| (n.as_str(), v.as_value_ref())),
+                );
+                f(name, &lent)?;
+            }
+            return Ok(());
+        }
+        let mut stmt = state
+            .conn
+            .prepare_cached(
+                "SELECT k.id, k.name, v.folded, v.name, v.type, v.data
+                 FROM keys k LEFT JOIN vals v ON v.key = k.id
+                 WHERE k.parent = ?1 ORDER BY k.id, v.seq",
+            )
+            .map_err(StoreError::from)?;
+        // A value is wanted when its stored folded name is one of these: the byte comparison
+        // `names_equal` makes, without folding the row's name again. Unwanted rows are skipped
+        // undecoded.
+        let folded: Vec<String> = wanted.iter().map(|w| fold(w)).collect();
+        let mut rows = stmt.query([id]).map_err(StoreError::from)?;
+        // Rows are lent only until the next step, so the current key's wanted values are copied
+        // into one buffer reused for every key; `f` sees the key when the next one starts.
+        let mut buf = KeyBuf::default();
+        let mut current = None;
+        while let Some(r) = rows.next().map_err(StoreError::from)? {
+            let key: i64 = r.get(0).map_err(StoreError::from)?;
+            if current != Some(key) {
+                if current.is_some() {
+                    buf.lend(f)?;
+                }
+                current = Some(key);
+                buf.start(borrowed(r, 1, |v| v.as_str()).map_err(StoreError::from)?);
+            }
+            let vfolded = match r.get_ref(2).map_err(StoreError::from)? {
+                // The LEFT JOIN's row for a key without values.
+                ValueRef::Null => continue,
+                ValueRef::Text(t) => t,
+                other => {
+                    return Err(StoreError::from(rusqlite::Error::InvalidColumnType(
+                        2,
+                        "folded".to_owned(),
+                        other.data_type(),
+                    ))
+                    .into());
+                }
+            };
+            if !folded.is_empty() && !folded.iter().any(|w| w.as_bytes() == vfolded) {
+                continue;
+            }
+            let vname = borrowed(r, 3, |v| v.as_str()).map_err(StoreError::from)?;
+            let ty = reg_type(r.get(4).map_err(StoreError::from)?).map_err(StoreError::from)?;
+            let data = borrowed(r, 5, |v| v.as_blob()).map_err(StoreError::from)?;
+            buf.push(vname, ty, data);
+        }
+        if current.is_some() {
+            buf.lend(f)?;
+        }
+        Ok(())
     }
 
     fn generation(&mut self) -> Result<u64> {

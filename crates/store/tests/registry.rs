@@ -410,6 +410,8 @@ enum Op {
     List(String),
     /// Read the subkey names inside the transaction.
     Subkeys(String),
+    /// Visit the subkeys with some of their values inside the transaction.
+    Visit(String),
     /// Run the following ops of this transaction, then fail it.
     Abort,
 }
@@ -431,8 +433,186 @@ fn op_strategy() -> impl Strategy<Value = Op> {
         (path_strategy(), name).prop_map(|(p, n)| Op::DeleteValue(p, n)),
         path_strategy().prop_map(Op::List),
         path_strategy().prop_map(Op::Subkeys),
+        path_strategy().prop_map(Op::Visit),
         Just(Op::Abort),
     ]
+}
+
+/// What a visitor lent, owned: (subkey, [(value name, value)]).
+type Lent = Vec<(String, Vec<(String, RegValue)>)>;
+
+fn visit(tx: &mut dyn RegistryTx, path: &str, wanted: &[&str]) -> Result<Lent> {
+    let mut out = Vec::new();
+    tx.visit_subkeys_with_values(path, wanted, &mut |name, values| {
+        let owned = values
+            .iter()
+            .map(|(n, v)| ((*n).to_owned(), v.to_reg_value()))
+            .collect();
+        out.push((name.to_owned(), owned));
+        Ok(())
+    })?;
+    Ok(out)
+}
+
+/// Forwards everything but the visitor, so the trait's default visitor runs over the store.
+struct DefaultVisitor<'a>(&'a mut dyn RegistryTx);
+
+impl RegistryTx for DefaultVisitor<'_> {
+    fn key_exists(&mut self, path: &str) -> Result<bool> {
+        self.0.key_exists(path)
+    }
+    fn create_key(&mut self, path: &str) -> Result<bool> {
+        self.0.create_key(path)
+    }
+    fn delete_key_tree(&mut self, path: &str) -> Result<bool> {
+        self.0.delete_key_tree(path)
+    }
+    fn subkeys(&mut self, path: &str) -> Result<Vec<String>> {
+        self.0.subkeys(path)
+    }
+    fn get_value(&mut self, path: &str, name: &str) -> Result<Option<RegValue>> {
+        self.0.get_value(path, name)
+    }
+    fn set_value(&mut self, path: &str, name: &str, value: &RegValue) -> Result<()> {
+        self.0.set_value(path, name, value)
+    }
+    fn delete_value(&mut self, path: &str, name: &str) -> Result<bool> {
+        self.0.delete_value(path, name)
+    }
+    fn values(&mut self, path: &str) -> Result<Vec<(String, RegValue)>> {
+        self.0.values(path)
+    }
+    fn subkeys_with_values(
+        &mut self,
+        path: &str,
+    ) -> Result<Vec<(String, Vec<(String, RegValue)>)>> {
+        self.0.subkeys_with_values(path)
+    }
+    fn generation(&mut self) -> Result<u64> {
+        self.0.generation()
+    }
+}
+
+/// The store's visitor and the default one, for each of a few `wanted` lists.
+fn both_visitors(tx: &mut dyn RegistryTx, path: &str) -> Result<Vec<(Lent, Lent)>> {
+    let mut out = Vec::new();
+    for wanted in [
+        &[][..],
+        &["interfacename", "TYPE", "Nothing"][..],
+        &["Blob"][..],
+    ] {
+        let store = visit(tx, path, wanted)?;
+        let default = visit(&mut DefaultVisitor(&mut *tx), path, wanted)?;
+        out.push((store, default));
+    }
+    Ok(out)
+}
+
+#[test]
+fn the_store_visitor_lends_exactly_what_the_default_visitor_lends() {
+    let dir = tempfile::tempdir().unwrap();
+    let r = new_store(&dir);
+    let small = format!(r"{T}\Small");
+    let big = format!(r"{T}\Big");
+    write(&r, |tx| {
+        for (parent, n) in [(&small, 6u32), (&big, 150)] {
+            tx.create_key(parent)?;
+            for i in 0..n {
+                let k = format!(r"{parent}\K{i}");
+                tx.create_key(&k)?;
+                match i % 5 {
+                    // An empty key.
+                    0 => {}
+                    // Only values nobody asks for, one of them the default value.
+                    1 => {
+                        tx.set_value(&k, "Stamp", &RegValue::dword(i))?;
+                        tx.set_value(&k, "", &RegValue::sz("default"))?;
+                    }
+                    // Mixed-case names, strings, binary, an empty blob.
+                    _ => {
+                        tx.set_value(&k, "InterfaceNAME", &RegValue::sz(&format!("Ü-{i}")))?;
+                        tx.set_value(&k, "blob", &RegValue::binary(vec![i as u8; i as usize % 7]))?;
+                        tx.set_value(&k, "Type", &RegValue::dword(i))?;
+                        tx.set_value(
+                            &k,
+                            "Odd",
+                            &RegValue {
+                                ty: 77,
+                                data: vec![],
+                            },
+                        )?;
+                    }
+                }
+                tx.create_key(&format!(r"{k}\Child"))?;
+            }
+        }
+        Ok(())
+    })
+    .unwrap();
+    // Read cold (SQL), then again after `subkeys_with_values` cached the small list, then
+    // inside a write transaction with uncommitted changes.
+    for round in 0..2 {
+        let pairs = read(&r, |tx| {
+            let mut pairs = both_visitors(tx, &small)?;
+            pairs.extend(both_visitors(tx, &big)?);
+            tx.subkeys_with_values(&small)?;
+            pairs.extend(both_visitors(tx, &small)?);
+            Ok(pairs)
+        })
+        .unwrap();
+        for (store, default) in &pairs {
+            assert_eq!(store, default, "round {round}");
+        }
+        assert_eq!(pairs[1].0[2].1.len(), 2, "names match case-insensitively");
+        assert_eq!(pairs[4].0.len(), 150);
+    }
+    let pairs = write(&r, |tx| {
+        tx.set_value(&format!(r"{big}\K3"), "TYPE", &RegValue::sz("replaced"))?;
+        tx.delete_key_tree(&format!(r"{big}\K4"))?;
+        tx.create_key(&format!(r"{small}\New"))?;
+        both_visitors(tx, &big).and_then(|mut p| {
+            both_visitors(tx, &small).map(|q| {
+                p.extend(q);
+                p
+            })
+        })
+    })
+    .unwrap();
+    for (store, default) in &pairs {
+        assert_eq!(store, default);
+    }
+    assert_eq!(pairs[0].0.len(), 149);
+    let e = read(&r, |tx| visit(tx, &format!(r"{T}\Missing"), &[])).unwrap_err();
+    assert_eq!(e.code, WinError::ERROR_FILE_NOT_FOUND);
+}
+
+#[test]
+fn an_error_from_the_store_visitor_callback_ends_the_walk() {
+    let dir = tempfile::tempdir().unwrap();
+    let r = new_store(&dir);
+    write(&r, |tx| {
+        for i in 0..100 {
+            tx.create_key(&format!(r"{T}\{i}"))?;
+        }
+        Ok(())
+    })
+    .unwrap();
+    let mut calls = 0;
+    let e = read(&r, |tx| {
+        tx.visit_subkeys_with_values(T, &[], &mut |_, _| {
+            calls += 1;
+            if calls == 3 {
+                Err(Error::new(WinError::ERROR_INVALID_DATA, "stop"))
+            } else {
+                Ok(())
+            }
+        })
+    })
+    .unwrap_err();
+    assert_eq!(e.code, WinError::ERROR_INVALID_DATA);
+    assert_eq!(calls, 3);
+    // The connection is still fine afterwards.
+    assert_eq!(read(&r, |tx| tx.subkeys(T)).unwrap().len(), 100);
 }
 
 /// Applies one transaction's ops; results (including error codes) are part of the comparison.
@@ -448,6 +628,7 @@ fn apply(reg: &impl Registry, ops: &[Op]) -> (Vec<String>, Option<WinError>) {
                 Op::DeleteValue(p, n) => tx.delete_value(p, n).map(|b| b.to_string()),
                 Op::List(p) => tx.subkeys_with_values(p).map(|l| format!("{l:?}")),
                 Op::Subkeys(p) => tx.subkeys(p).map(|l| format!("{l:?}")),
+                Op::Visit(p) => visit(tx, p, &["X", ""]).map(|l| format!("{l:?}")),
                 Op::Abort => return Err(Error::new(WinError::ERROR_INVALID_DATA, "abort")),
             };
             log.push(match r {
@@ -468,7 +649,13 @@ fn dump(reg: &impl Registry) -> Vec<(String, Vec<(String, RegValue)>)> {
         out: &mut Vec<(String, Vec<(String, RegValue)>)>,
     ) -> Result<()> {
         out.push((path.to_owned(), tx.values(path)?));
-        for (name, values) in tx.subkeys_with_values(path)? {
+        let listed = tx.subkeys_with_values(path)?;
+        assert_eq!(
+            visit(tx, path, &[])?,
+            listed,
+            "the visitor lends every value"
+        );
+        for (name, values) in listed {
             let child = format!(r"{path}\{name}");
             assert_eq!(values, tx.values(&child)?);
             walk(tx, &child, out)?;
