@@ -252,20 +252,6 @@ impl Floor {
     }
 }
 
-fn raise_nofile_limit() {
-    let mut lim = libc::rlimit {
-        rlim_cur: 0,
-        rlim_max: 0,
-    };
-    // SAFETY: getrlimit/setrlimit with a valid pointer to an rlimit we own.
-    unsafe {
-        if libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) == 0 && lim.rlim_cur < lim.rlim_max {
-            lim.rlim_cur = lim.rlim_max;
-            let _ = libc::setrlimit(libc::RLIMIT_NOFILE, &lim);
-        }
-    }
-}
-
 fn benches(c: &mut Criterion, mprd: &Mprd, floor: &Floor) {
     let mut g = c.benchmark_group("remote_call");
     let health = floor.connect();
@@ -511,7 +497,7 @@ fn main() -> ExitCode {
     if let Some(dir) = std::env::var_os(FLOOR_ENV) {
         return serve_floor(Path::new(&dir));
     }
-    raise_nofile_limit();
+    mprd::raise_nofile_limit();
     let mut c = Criterion::default().configure_from_args();
     let mprd = Mprd::start();
     let floor = Floor::start();

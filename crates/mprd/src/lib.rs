@@ -271,7 +271,9 @@ fn limit_malloc_arenas() {
     }
 }
 
-fn raise_nofile_limit() {
+/// Raises the open-file limit to its hard maximum (each connection and store connection is a
+/// descriptor; the soft default of 1024 is below `--max-connections`). Failure is harmless.
+pub fn raise_nofile_limit() {
     let mut lim = libc::rlimit {
         rlim_cur: 0,
         rlim_max: 0,

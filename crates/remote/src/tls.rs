@@ -307,13 +307,16 @@ pub struct TrustVerifier {
     trust: Trust,
     webpki: Option<Arc<rustls::client::WebPkiServerVerifier>>,
     provider: Arc<CryptoProvider>,
-    seen: Arc<Mutex<Seen>>,
+    /// Where a capturing verifier records the certificate; a trusting verifier is shared by
+    /// every connection under its trust and reports refusals in the error ([`Rejection`]).
+    seen: Option<Arc<Mutex<Seen>>>,
     capture_only: bool,
 }
 
 impl TrustVerifier {
-    /// A verifier for `trust`; what it sees is recorded in `seen`.
-    pub fn new(trust: Trust, seen: Arc<Mutex<Seen>>) -> Self {
+    /// A verifier for `trust`; a refusal is explained by the [`Rejection`] in the handshake
+    /// error.
+    pub fn new(trust: Trust) -> Self {
         let provider = provider();
         let webpki = if trust.ca.is_empty() {
             None
@@ -336,7 +339,7 @@ impl TrustVerifier {
             trust,
             webpki,
             provider,
-            seen,
+            seen: None,
             capture_only: false,
         }
     }
@@ -346,12 +349,13 @@ impl TrustVerifier {
     pub fn capture(seen: Arc<Mutex<Seen>>) -> Self {
         TrustVerifier {
             capture_only: true,
-            ..TrustVerifier::new(Trust::default(), seen)
+            seen: Some(seen),
+            ..TrustVerifier::new(Trust::default())
         }
     }
 
     fn record(&self, fp: String, rejected: Option<String>) {
-        if let Ok(mut s) = self.seen.lock() {
+        if let Some(Ok(mut s)) = self.seen.as_ref().map(|m| m.lock()) {
             s.fingerprint = Some(fp);
             s.rejected = rejected;
         }
@@ -477,10 +481,7 @@ pub fn client_config_for(trust: &Trust) -> Result<Arc<rustls::ClientConfig>> {
     if let Some((_, cfg)) = cache.iter().find(|(k, _)| *k == key) {
         return Ok(cfg.clone());
     }
-    let cfg = client_config(TrustVerifier::new(
-        trust.clone(),
-        Arc::new(Mutex::new(Seen::default())),
-    ))?;
+    let cfg = client_config(TrustVerifier::new(trust.clone()))?;
     if cache.len() >= MAX_CACHED_TRUSTS {
         cache.remove(0);
     }
