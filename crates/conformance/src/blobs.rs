@@ -1,5 +1,5 @@
 //! Information-header blobs (`RTR_INFO_BLOCK_HEADER`) used as test data: the published samples
-//! of `spec/registry-layout.md` §3.6/§3.7, byte for byte, and malformed variants.
+//! of `docs/spec/registry-layout.md` §3.6/§3.7, byte for byte, and malformed variants.
 
 /// Parses a whitespace-separated hex dump (`"01000000 fc000000"`); `..` comments to the end of
 /// a line are allowed after `#`.

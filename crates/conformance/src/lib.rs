@@ -1,7 +1,7 @@
 //! `mprconfig-conformance`: one black-box suite of [`RouterConfig`] behaviours, run against
 //! every backend (the in-memory registry, the embedded SQLite store, the remote client).
 //!
-//! It is written from the specification (`spec/mprconfig-api.md`, `spec/registry-layout.md`)
+//! It is written from the specification (`docs/spec/mprconfig-api.md`, `docs/spec/registry-layout.md`)
 //! and the trait alone, never from an implementation, so it is the independent check that local
 //! and remote configurations behave identically and as Windows documents. Where the
 //! documentation is silent, the behaviour pinned down is the recommended answer of spec §5

@@ -3,7 +3,7 @@
 //!
 //! Paths are full paths below `HKEY_LOCAL_MACHINE` with `\` separators, exactly as a Windows
 //! `.reg` export names them, so a store laid out with these constants imports and exports
-//! Windows data unchanged (`spec/registry-layout.md` §2). Everything the semantics read or
+//! Windows data unchanged (`docs/spec/registry-layout.md` §2). Everything the semantics read or
 //! write is named here and nowhere else.
 
 use uuid::Uuid;

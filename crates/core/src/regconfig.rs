@@ -5,7 +5,7 @@
 //! [`crate::layout`], so a store laid out by this code is a Windows configuration and vice
 //! versa. Argument checks come first and name what is wrong; then existence (905 / 902); then
 //! the change. Choices where the Windows documentation is silent follow the recommendations of
-//! `spec/mprconfig-api.md` §5 and are listed in `docs/design.md` ("Semantics choices").
+//! `docs/spec/mprconfig-api.md` §5 and are listed in `docs/design.md` ("Semantics choices").
 //!
 //! Interface handles are resolved by key number (O(1)); names are resolved through a
 //! name → key index cached with the registry generation it describes, reused while the

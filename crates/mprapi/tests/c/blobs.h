@@ -1,5 +1,5 @@
 /*
- * The published information-header samples of spec/registry-layout.md §3.6-3.7, byte for byte
+ * The published information-header samples of docs/spec/registry-layout.md §3.6-3.7, byte for byte
  * (the same bytes as crates/conformance/src/blobs.rs).
  */
 #ifndef MPRAPI_TEST_BLOBS_H
