@@ -164,13 +164,9 @@ mod tests {
 
     use super::*;
 
-    use crate::layout as l;
     use crate::model::*;
-    use crate::regconfig::RegistryConfig;
     use crate::regconfig::testutil::*;
-    use crate::regfile::{self, RegKey};
-    use crate::registry::names_equal;
-    use crate::{MemRegistry, RegValue, Registry, RouterConfig, WinError};
+    use crate::{MemRegistry, RegValue, RouterConfig};
 
     fn reg_text(keys: &[RegKey]) -> Vec<u8> {
         regfile::encode(keys)

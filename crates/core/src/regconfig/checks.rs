@@ -151,7 +151,7 @@ mod tests {
     use crate::regconfig::RegistryConfig;
     use crate::regconfig::testutil::*;
 
-    use crate::{MemRegistry, RouterConfig, WinError};
+    use crate::{MemRegistry, RouterConfig};
 
     #[test]
     fn dialout_hours_format_is_checked() {

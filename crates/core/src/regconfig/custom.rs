@@ -186,11 +186,9 @@ mod tests {
 
     use super::*;
 
-    use crate::layout as l;
-
     use crate::regconfig::testutil::*;
 
-    use crate::{Registry, RouterConfig, TxMode, WinError};
+    use crate::{RouterConfig, TxMode};
 
     #[test]
     fn custom_info_round_trips_and_clears() {

@@ -136,11 +136,9 @@ mod tests {
 
     use super::*;
 
-    use crate::layout as l;
-
     use crate::regconfig::testutil::*;
 
-    use crate::{RouterConfig, WinError};
+    use crate::RouterConfig;
 
     #[test]
     fn if_transport_keys_without_protocol_id_are_not_transports() {

@@ -222,19 +222,13 @@ impl<R: Registry> RegistryConfig<R> {
 
 #[cfg(test)]
 mod tests {
-    use std::collections::BTreeSet;
-    use std::sync::Arc;
     use std::sync::atomic::Ordering;
 
     use super::*;
 
-    use crate::layout as l;
-
-    use crate::regconfig::RegistryConfig;
     use crate::regconfig::testutil::*;
 
-    use crate::registry::fold;
-    use crate::{RegValue, Registry, RouterConfig, WinError};
+    use crate::{RegValue, RouterConfig};
 
     #[test]
     fn a_store_generation_at_u64_max_does_not_overflow_the_name_index() {

@@ -142,14 +142,11 @@ pub(super) fn install<R: Registry>(c: &RegistryConfig<R>, links: &[NetLink]) -> 
 
 #[cfg(test)]
 mod tests {
-
-    use crate::layout as l;
-
+    use super::*;
+    use crate::regconfig::Values;
     use crate::regconfig::backup::under_root;
     use crate::regconfig::testutil::*;
-    use crate::regconfig::{RegistryConfig, Values};
-
-    use crate::{MemRegistry, RegValue, RouterConfig, WinError};
+    use crate::{MemRegistry, RouterConfig};
 
     #[test]
     fn install_writes_the_windows_7_tree() {

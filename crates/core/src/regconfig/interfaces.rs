@@ -242,12 +242,10 @@ mod tests {
 
     use super::*;
 
-    use crate::layout as l;
-
     use crate::regconfig::testutil::*;
 
     use crate::registry::REG_MULTI_SZ;
-    use crate::{Registry, RouterConfig, TxMode, WinError};
+    use crate::{RouterConfig, TxMode};
 
     #[test]
     fn interface_keys_are_max_plus_one_and_foreign_keys_are_ignored() {

@@ -279,17 +279,15 @@ impl<R: Registry> RouterConfig for RegistryConfig<R> {
 #[cfg(test)]
 mod tests {
 
-    use std::sync::Arc;
     use std::sync::atomic::Ordering;
 
     use super::*;
 
     use crate::layout as l;
 
-    use crate::regconfig::RegistryConfig;
     use crate::regconfig::testutil::*;
 
-    use crate::{MemRegistry, Registry, Result, RouterConfig, WinError};
+    use crate::{MemRegistry, WinError};
 
     #[test]
     fn failed_writes_leave_no_trace_at_any_point() {

@@ -271,11 +271,9 @@ mod tests {
 
     use super::*;
 
-    use crate::layout as l;
-
     use crate::regconfig::testutil::*;
 
-    use crate::{RegValue, RouterConfig, WinError};
+    use crate::RouterConfig;
 
     #[test]
     fn server_info_levels_and_limits() {

@@ -247,12 +247,10 @@ fn filter_block_type(protocol_id: u32) -> Option<u32> {
 mod tests {
 
     use super::*;
-    use crate::info;
-    use crate::layout as l;
 
     use crate::regconfig::testutil::*;
 
-    use crate::{RegValue, Registry, RouterConfig, TxMode, WinError};
+    use crate::{RouterConfig, TxMode};
 
     #[test]
     fn transports_are_identified_by_protocol_id_not_key_name() {

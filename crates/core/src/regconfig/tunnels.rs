@@ -296,7 +296,7 @@ mod tests {
 
     use crate::regconfig::testutil::*;
 
-    use crate::{RouterConfig, WinError};
+    use crate::RouterConfig;
 
     #[test]
     fn tunnel_config_round_trips_and_applies_only_selected_protocols() {
