@@ -335,3 +335,440 @@ pub(super) fn apply<R: Registry>(
         None => BatchError::whole(e),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+    use std::time::Duration;
+
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::changes::{ChangeKind, ChangedObject};
+    use crate::layout as l;
+    use crate::regconfig::testutil::*;
+    use crate::{MemRegistry, RegValue, RouterConfig};
+
+    fn create(name: &str) -> BatchOp {
+        BatchOp::InterfaceCreate { info: router(name) }
+    }
+
+    fn add_ip(interface: IfRef) -> BatchOp {
+        BatchOp::IfTransportAdd {
+            interface,
+            protocol_id: pid::IP,
+            name: None,
+            info: Some(l::DEFAULT_INTERFACE_INFO.to_vec()),
+        }
+    }
+
+    #[test]
+    fn later_steps_use_what_earlier_steps_created() {
+        let (_, c) = installed();
+        let disabled = Interface {
+            enabled: false,
+            ..router("ignored")
+        };
+        let out = c
+            .apply_batch(&[
+                create("Edge"),
+                add_ip(IfRef::Step(0)),
+                BatchOp::InterfaceSetInfo {
+                    interface: IfRef::Name("EDGE".into()),
+                    level: 0,
+                    info: disabled,
+                },
+                create("Other"),
+                BatchOp::InterfaceDelete {
+                    interface: IfRef::Name("other".into()),
+                },
+            ])
+            .unwrap();
+        let BatchOutcome::Interface(edge) = &out[0] else {
+            panic!("{out:?}")
+        };
+        assert_eq!(
+            out[1],
+            BatchOutcome::IfTransport(IfTransportId {
+                interface: edge.clone(),
+                protocol_id: pid::IP
+            })
+        );
+        assert_eq!(out[2], BatchOutcome::Done);
+        assert!(!c.interface_get_info(edge).unwrap().enabled);
+        assert_eq!(c.interface_get_handle("edge").unwrap(), *edge);
+        assert_eq!(
+            c.interface_get_handle("Other").unwrap_err().code,
+            WinError::ERROR_NO_SUCH_INTERFACE
+        );
+        let it = c.if_transport_get_handle(edge, pid::IP).unwrap();
+        assert_eq!(
+            c.if_transport_get_info(&it).unwrap().as_deref(),
+            Some(&l::DEFAULT_INTERFACE_INFO[..])
+        );
+    }
+
+    #[test]
+    fn a_failing_step_leaves_no_trace_in_the_store_the_caches_or_the_log() {
+        let (r, c) = installed();
+        let base = c.interface_create(&router("Base")).unwrap();
+        c.interface_get_handle("base").unwrap(); // warm index
+        let snap = r.snapshot();
+        let generation = r.generation().unwrap();
+        let watch = Arc::new(RegistryConfig::new(Arc::clone(&r)));
+        let mut stream = Arc::clone(&watch).watch(None).unwrap();
+        let e = c
+            .apply_batch(&[
+                create("A"),
+                add_ip(IfRef::Step(0)),
+                BatchOp::InterfaceDelete {
+                    interface: base.clone().into(),
+                },
+                create("Base"),
+                BatchOp::IfTransportSetInfo {
+                    interface: IfRef::Name("nowhere".into()),
+                    protocol_id: pid::IP,
+                    info: l::DEFAULT_INTERFACE_INFO.to_vec(),
+                },
+            ])
+            .unwrap_err();
+        assert_eq!(e.step, Some(4));
+        assert_eq!(e.code(), WinError::ERROR_NO_SUCH_INTERFACE);
+        assert!(e.error.detail.contains("nothing was applied"), "{e}");
+        assert_eq!(r.snapshot(), snap);
+        assert_eq!(r.generation().unwrap(), generation);
+        // The index still holds the old Base, no A, and numbering is unchanged.
+        assert_eq!(c.interface_get_handle("BASE").unwrap(), base);
+        assert_eq!(
+            c.interface_get_handle("a").unwrap_err().code,
+            WinError::ERROR_NO_SUCH_INTERFACE
+        );
+        let next = c.interface_create(&router("Marker")).unwrap();
+        assert_eq!(next.key, base.key + 1);
+        // The first change the log shows is the marker: nothing of the batch was recorded.
+        let first = stream
+            .next_timeout(Duration::from_secs(10))
+            .unwrap()
+            .unwrap();
+        assert_eq!(first.object, ChangedObject::Interface(next));
+        assert_eq!(first.kind, ChangeKind::Created);
+    }
+
+    #[test]
+    fn argument_errors_and_bad_references_fail_before_the_store_is_touched() {
+        let probe = Probe::new();
+        let c = RegistryConfig::new(Arc::clone(&probe));
+        c.install(&links()).unwrap();
+        let generation = probe.generation().unwrap();
+        let bad_blob = BatchOp::IfTransportSetInfo {
+            interface: IfRef::Step(0),
+            protocol_id: pid::IP,
+            info: vec![1, 2, 3],
+        };
+        for (ops, step) in [
+            (vec![create("A"), bad_blob], 1),
+            (vec![create("A"), add_ip(IfRef::Step(1))], 1),
+            (vec![add_ip(IfRef::Step(0))], 0),
+            (
+                vec![
+                    create("A"),
+                    BatchOp::FilterSetInfo {
+                        protocol_id: pid::IP,
+                        enable: true,
+                    },
+                    add_ip(IfRef::Step(1)),
+                ],
+                2,
+            ),
+            (vec![create(""), create("B")], 0),
+        ] {
+            probe.fail_write_number(0);
+            let e = c.apply_batch(&ops).unwrap_err();
+            assert_eq!(e.step, Some(step), "{e}");
+            assert_eq!(e.code(), WinError::ERROR_INVALID_PARAMETER, "{e}");
+            assert_eq!(probe.writes.load(std::sync::atomic::Ordering::SeqCst), 0);
+            assert_eq!(probe.generation().unwrap(), generation);
+        }
+        assert_eq!(c.apply_batch(&[]).unwrap(), vec![]);
+        assert_eq!(probe.generation().unwrap(), generation, "empty batch");
+    }
+
+    #[test]
+    fn a_failed_write_inside_a_batch_rolls_every_step_back() {
+        let probe = Probe::new();
+        let c = RegistryConfig::new(Arc::clone(&probe));
+        c.install(&links()).unwrap();
+        let ops = [
+            create("A"),
+            add_ip(IfRef::Step(0)),
+            create("B"),
+            BatchOp::FilterSetInfo {
+                protocol_id: pid::IP,
+                enable: true,
+            },
+        ];
+        let snap = probe.inner.snapshot();
+        probe.fail_write_number(0);
+        let backup = c.backup().unwrap();
+        c.apply_batch(&ops).unwrap();
+        let n = probe.writes.load(std::sync::atomic::Ordering::SeqCst);
+        c.restore(&backup).unwrap();
+        let restored = probe.inner.snapshot();
+        assert_eq!(sorted(restored.clone()), sorted(snap));
+        for k in 1..=n {
+            probe.fail_write_number(k);
+            let e = c.apply_batch(&ops).unwrap_err();
+            assert_eq!(e.code(), WinError::ERROR_CANTWRITE, "write {k}");
+            assert!(e.step.is_some());
+            assert_eq!(probe.inner.snapshot(), restored, "write {k} left a trace");
+            assert_eq!(
+                c.interface_get_handle("A").unwrap_err().code,
+                WinError::ERROR_NO_SUCH_INTERFACE
+            );
+        }
+    }
+
+    #[test]
+    fn one_batch_cannot_create_a_name_twice_but_can_delete_and_recreate_it() {
+        let (_, c) = installed();
+        let e = c
+            .apply_batch(&[create("Twin"), create("TWIN")])
+            .unwrap_err();
+        assert_eq!(
+            (e.step, e.code()),
+            (Some(1), WinError::ERROR_INTERFACE_ALREADY_EXISTS)
+        );
+        let old = c.interface_create(&router("Phoenix")).unwrap();
+        let out = c
+            .apply_batch(&[
+                BatchOp::InterfaceDelete {
+                    interface: old.clone().into(),
+                },
+                create("phoenix"),
+            ])
+            .unwrap();
+        // Sequential calls would reuse the number of the deleted highest key: so does a batch.
+        assert_eq!(
+            out[1],
+            BatchOutcome::Interface(InterfaceId {
+                key: old.key,
+                name: "phoenix".into()
+            })
+        );
+        assert_eq!(
+            c.interface_get_handle("PHOENIX").unwrap().name,
+            "phoenix".to_owned()
+        );
+    }
+
+    #[test]
+    fn deleting_a_shadowing_interface_in_a_batch_reveals_the_other() {
+        let (r, c) = installed();
+        raw_write(&*r, |tx| {
+            for (key, name) in [(60, "DUP"), (50, "Dup")] {
+                let p = l::interface_key(key);
+                tx.create_key(&p)?;
+                tx.set_value(&p, l::INTERFACE_NAME, &RegValue::sz(name))?;
+                tx.set_value(&p, l::TYPE, &RegValue::dword(2))?;
+            }
+            Ok(())
+        });
+        let out = c
+            .apply_batch(&[
+                BatchOp::InterfaceDelete {
+                    interface: IfRef::Name("dup".into()),
+                },
+                BatchOp::InterfaceSetInfo {
+                    interface: IfRef::Name("dup".into()),
+                    level: 0,
+                    info: Interface {
+                        enabled: false,
+                        ..router("x")
+                    },
+                },
+            ])
+            .unwrap();
+        assert_eq!(out.len(), 2);
+        let left = c.interface_get_handle("dup").unwrap();
+        assert_eq!(left.key, 60);
+        assert!(!c.interface_get_info(&left).unwrap().enabled);
+    }
+
+    #[test]
+    fn versions_change_with_their_object_only_and_guard_conditional_writes() {
+        let (_, c) = installed();
+        let a = c.interface_create(&router("A")).unwrap();
+        let b = c.interface_create(&router("B")).unwrap();
+        let ip = c
+            .if_transport_add(&a, pid::IP, None, Some(&l::DEFAULT_INTERFACE_INFO))
+            .unwrap();
+        let va = c.interface_get_info_versioned(&a).unwrap().version;
+        let vt = c.if_transport_get_info_versioned(&ip).unwrap().version;
+        let vip = c
+            .transport_get_info_versioned(&TransportId {
+                protocol_id: pid::IP,
+            })
+            .unwrap()
+            .version;
+        // Unrelated writes leave them alone.
+        c.if_transport_add(&b, pid::IP, None, Some(&l::DEFAULT_INTERFACE_INFO))
+            .unwrap();
+        c.filter_set_info(pid::IPV6, true).unwrap();
+        assert_eq!(c.interface_get_info_versioned(&a).unwrap().version, va);
+        assert_eq!(c.if_transport_get_info_versioned(&ip).unwrap().version, vt);
+        // A conditional write at the current version applies; then the old version fails.
+        let cas = |v: Version, blob: &[u8]| {
+            c.apply_batch(&[
+                BatchOp::RequireVersion {
+                    object: (&ip).into(),
+                    version: v,
+                },
+                BatchOp::IfTransportSetInfo {
+                    interface: a.clone().into(),
+                    protocol_id: pid::IP,
+                    info: blob.to_vec(),
+                },
+            ])
+        };
+        let mut edited = l::DEFAULT_INTERFACE_INFO.to_vec();
+        let last = edited.len() - 1;
+        edited[last] ^= 1;
+        cas(vt, &edited).unwrap();
+        let now = c.if_transport_get_info_versioned(&ip).unwrap();
+        assert_ne!(now.version, vt);
+        assert_eq!(now.value.as_deref(), Some(&edited[..]));
+        let e = cas(vt, &l::DEFAULT_INTERFACE_INFO).unwrap_err();
+        assert_eq!((e.step, e.code()), (Some(0), WinError::ERROR_INVALID_STATE));
+        assert_eq!(
+            c.if_transport_get_info(&ip).unwrap().as_deref(),
+            Some(&edited[..])
+        );
+        // The interface and transport versions were untouched by their children's writes.
+        assert_eq!(c.interface_get_info_versioned(&a).unwrap().version, va);
+        let filtered = c
+            .transport_get_info_versioned(&TransportId {
+                protocol_id: pid::IP,
+            })
+            .unwrap();
+        assert_eq!(filtered.version, vip);
+        c.filter_set_info(pid::IP, true).unwrap();
+        assert_ne!(
+            c.transport_get_info_versioned(&TransportId {
+                protocol_id: pid::IP
+            })
+            .unwrap()
+            .version,
+            vip,
+            "the filter switch lives in the transport's GlobalInfo"
+        );
+        // A deleted and recreated object never gets its old version back.
+        c.if_transport_remove(&ip).unwrap();
+        let ip2 = c
+            .if_transport_add(&a, pid::IP, None, Some(&edited))
+            .unwrap();
+        assert_ne!(
+            c.if_transport_get_info_versioned(&ip2).unwrap().version,
+            now.version
+        );
+        // Checks of missing objects give their usual codes.
+        let e = c
+            .apply_batch(&[BatchOp::RequireVersion {
+                object: ObjectRef::Transport(0x4242),
+                version: vip,
+            }])
+            .unwrap_err();
+        assert_eq!(e.code(), WinError::ERROR_UNKNOWN_PROTOCOL_ID);
+    }
+
+    /// A small random batch over a few names: creates, deletes and set-infos by name, the
+    /// last step sometimes failing.
+    fn ops_strategy() -> impl Strategy<Value = Vec<(u8, u8)>> {
+        prop::collection::vec((0u8..4, 0u8..4), 1..8)
+    }
+
+    fn op_of(kind: u8, name: u8) -> BatchOp {
+        let name = format!("N{name}");
+        match kind {
+            0 | 1 => create(&name),
+            2 => BatchOp::InterfaceDelete {
+                interface: IfRef::Name(name),
+            },
+            _ => BatchOp::InterfaceSetInfo {
+                interface: IfRef::Name(name.to_lowercase()),
+                level: 0,
+                info: Interface {
+                    enabled: false,
+                    ..router("x")
+                },
+            },
+        }
+    }
+
+    /// The same step as a single call, resolving names as it goes.
+    fn single(c: &RegistryConfig<Arc<MemRegistry>>, op: &BatchOp) -> Result<()> {
+        match op {
+            BatchOp::InterfaceCreate { info } => c.interface_create(info).map(|_| ()),
+            BatchOp::InterfaceDelete {
+                interface: IfRef::Name(n),
+            } => c.interface_delete(&c.interface_get_handle(n)?),
+            BatchOp::InterfaceSetInfo {
+                interface: IfRef::Name(n),
+                level,
+                info,
+            } => c.interface_set_info(&c.interface_get_handle(n)?, *level, info),
+            _ => unreachable!("only generated ops"),
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        /// A batch ends where the same calls made one by one end, or fails where they first
+        /// fail and then leaves the configuration untouched; the warm index stays exact.
+        #[test]
+        fn a_batch_equals_its_calls_one_by_one_or_nothing(seed in ops_strategy(), pre in ops_strategy()) {
+            let (_, batched) = installed();
+            let (_, one_by_one) = installed();
+            for (k, n) in &pre {
+                let op = op_of(*k, *n);
+                let _ = batched.apply_batch(std::slice::from_ref(&op));
+                let _ = single(&one_by_one, &op);
+            }
+            batched.interface_get_handle("Loopback").unwrap();
+            let ops: Vec<BatchOp> = seed.iter().map(|(k, n)| op_of(*k, *n)).collect();
+            let before = batched.registry().snapshot();
+            let mut first_failure = None;
+            for (i, op) in ops.iter().enumerate() {
+                if single(&one_by_one, op).is_err() && first_failure.is_none() {
+                    first_failure = Some(i);
+                    break;
+                }
+            }
+            match (batched.apply_batch(&ops), first_failure) {
+                (Ok(_), None) => prop_assert_eq!(
+                    batched.registry().snapshot(),
+                    one_by_one.registry().snapshot()
+                ),
+                (Err(e), Some(i)) => {
+                    prop_assert_eq!(e.step, Some(i));
+                    prop_assert_eq!(batched.registry().snapshot(), before);
+                }
+                (got, want) => prop_assert!(false, "batch {:?}, calls failed at {:?}", got, want),
+            }
+            // The cached index agrees with a fresh one.
+            let fresh = RegistryConfig::new(Arc::clone(batched.registry()));
+            for n in 0..4 {
+                let name = format!("n{n}");
+                prop_assert_eq!(
+                    batched.interface_get_handle(&name).map_err(|e| e.code),
+                    fresh.interface_get_handle(&name).map_err(|e| e.code)
+                );
+            }
+            let a = batched.interface_create(&router("Probe")).map_err(|e| e.code);
+            let b = RegistryConfig::new(Arc::clone(one_by_one.registry()));
+            if first_failure.is_none() {
+                prop_assert_eq!(a, b.interface_create(&router("Probe")).map_err(|e| e.code));
+            }
+        }
+    }
+}
