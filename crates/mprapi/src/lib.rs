@@ -13,6 +13,7 @@
 //! benchmarks and fuzz targets call the very same exports.
 
 pub mod alloc;
+mod attached;
 mod backend;
 pub mod guard;
 pub mod handles;
@@ -29,6 +30,10 @@ pub mod transport;
 
 mod blob;
 mod enumerate;
+mod out;
+
+#[cfg(test)]
+mod alloc_failures;
 
 pub use filter::*;
 pub use iftransport::*;
