@@ -1,5 +1,5 @@
 //! The panic guard and argument checks every export starts with (DESIGN §6.1-6.2); the
-//! out-parameters are written by [`crate::out`].
+//! out-parameters are written by `out.rs`.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
