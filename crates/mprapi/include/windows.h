@@ -494,12 +494,17 @@ typedef LONG HRESULT;
 #define MAKE_HRESULT(sev, fac, code) \
     ((HRESULT)(((DWORD)(sev) << 31) | ((DWORD)(fac) << 16) | ((DWORD)(code))))
 /* A Win32 error code as an HRESULT: 0 stays S_OK, others get FACILITY_WIN32 and the error bit.
- * A macro (the SDK also has an inline function of this name): no function is exported for it. */
-#define HRESULT_FROM_WIN32(x)                                                          \
+ * __HRESULT_FROM_WIN32 is the macro form (it evaluates x more than once); HRESULT_FROM_WIN32
+ * is, as in the current SDK, an inline function (a call in its argument runs once). Being
+ * static inline it is no library export. */
+#define __HRESULT_FROM_WIN32(x)                                                        \
     ((HRESULT)(x) <= 0 ? ((HRESULT)(x))                                                \
                        : ((HRESULT)(((DWORD)(x) & 0x0000FFFF) | (FACILITY_WIN32 << 16) | \
                                     0x80000000)))
-#define __HRESULT_FROM_WIN32(x) HRESULT_FROM_WIN32(x)
+static inline HRESULT HRESULT_FROM_WIN32(unsigned long x)
+{
+    return __HRESULT_FROM_WIN32(x);
+}
 
 #define S_OK           ((HRESULT)0)
 #define S_FALSE        ((HRESULT)1)
