@@ -2,14 +2,14 @@
 # Installs libmprapi like `cargo cinstall` does, from a cargo build:
 #   cargo build --release -p mprapi && crates/mprapi/install.sh /usr/local
 # Files: PREFIX/lib/libmprapi.so.0.1.0 (+ .so.0, .so links), PREFIX/lib/libmprapi.a,
-# PREFIX/include/mprapi/*.h with case-variant links (Windows.h, MprApi.h, ...), and
+# PREFIX/include/mprapi/*.h with their case variants (Windows.h, MprApi.h, ...), and
 # PREFIX/lib/pkgconfig/mprapi.pc (Cflags: -I${includedir}/mprapi).
 # The headers go into their own directory because some of them carry Windows names
 # (windows.h, tchar.h, sal.h...) that must not shadow other software's in PREFIX/include.
 # The built library is taken from MPRAPI_LIB_DIR, else ${CARGO_TARGET_DIR:-target}/release.
 #
-#   crates/mprapi/install.sh --case-links DIR   only adds the case-variant links for the
-#                                               headers already in DIR (after cargo cinstall)
+#   crates/mprapi/install.sh --case-variants DIR   only adds the case variants of the headers
+#                                                  already in DIR (after cargo cinstall)
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -43,9 +43,13 @@ raserror.h RasError.h RASError.h
 EOF
 }
 
-# Adds, in DIR, links for the case variants of every header in DIR: Capitalized, UPPER.H,
-# UPPER.h and the camel-case spellings above. A variant equal to the header itself is skipped.
-case_links() {
+# Adds, in DIR, the case variants of every (lower-case) header in DIR: Capitalized, UPPER.H,
+# UPPER.h and the camel-case spellings above, each a two-line header that includes the real one
+# ("windows.h"). Not links: clang resolves a symbolic link, and shares one file entry between
+# hard-linked names, and then warns that <Windows.h> or <windows.h> differs in case from the
+# name on disk (-Wnonportable-include-path, an error under -Werror). On a case-insensitive file
+# system a variant is the header itself and is skipped.
+case_variants() {
     dir=$1
     if [ ! -d "$dir" ]; then
         echo "$0: $dir is not a directory" >&2
@@ -54,6 +58,7 @@ case_links() {
     for path in "$dir"/*.h; do
         [ -f "$path" ] && [ ! -L "$path" ] || continue
         h=$(basename "$path")
+        case $h in *[A-Z]*) continue ;; esac
         stem=${h%.h}
         first=$(printf '%s' "$stem" | cut -c1 | tr '[:lower:]' '[:upper:]')
         rest=$(printf '%s' "$stem" | cut -c2-)
@@ -61,18 +66,22 @@ case_links() {
         camel=$(camel_names | awk -v h="$h" '$1 == h { for (i = 2; i <= NF; i++) print $i }')
         for v in "$first$rest.h" "$upper.H" "$upper.h" $camel; do
             [ "$v" = "$h" ] && continue
-            ln -sf "$h" "$dir/$v"
+            [ -e "$dir/$v" ] && [ "$dir/$v" -ef "$path" ] && continue
+            rm -f "$dir/$v"
+            printf '/* %s: the Windows spelling of <%s> (libmprapi); it includes that header. */\n#include "%s"\n' \
+                "$v" "$h" "$h" > "$dir/$v"
+            chmod 0644 "$dir/$v"
         done
     done
 }
 
-if [ $# -eq 2 ] && [ "$1" = "--case-links" ]; then
-    case_links "$2"
+if [ $# -eq 2 ] && [ "$1" = "--case-variants" ]; then
+    case_variants "$2"
     exit 0
 fi
 if [ $# -ne 1 ]; then
     echo "usage: $0 PREFIX   (library from MPRAPI_LIB_DIR or \${CARGO_TARGET_DIR:-target}/release)" >&2
-    echo "       $0 --case-links INCLUDEDIR" >&2
+    echo "       $0 --case-variants INCLUDEDIR" >&2
     exit 2
 fi
 prefix=$1
@@ -97,7 +106,7 @@ install -m 0644 "$libdir_src/libmprapi.a" "$prefix/lib/libmprapi.a"
 for h in "$here"/include/*.h; do
     install -m 0644 "$h" "$incdir/"
 done
-case_links "$incdir"
+case_variants "$incdir"
 cat > "$prefix/lib/pkgconfig/mprapi.pc" <<PC
 prefix=$prefix
 exec_prefix=\${prefix}
