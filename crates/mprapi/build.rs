@@ -12,7 +12,9 @@ fn main() {
         return;
     }
     let Some(profile_dir) = profile_dir() else {
-        println!("cargo:warning=no profile directory above OUT_DIR; libmprapi.so.{major} link not created");
+        println!(
+            "cargo:warning=no profile directory above OUT_DIR; libmprapi.so.{major} link not created"
+        );
         return;
     };
     let link = profile_dir.join(format!("libmprapi.so.{major}"));
