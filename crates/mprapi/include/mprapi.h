@@ -17,7 +17,8 @@
  *    MprConfigBufferFree; every header returned by an MprInfo* function is freed by
  *    MprInfoDelete. Freeing NULL is a no-op; freeing anything else gives
  *    ERROR_INVALID_PARAMETER and changes nothing.
- *  - Strings are NUL-terminated UTF-16 (WCHAR). Use -fshort-wchar for L"..." literals.
+ *  - Strings are NUL-terminated UTF-16 (WCHAR). Use -fshort-wchar for L"..." literals; the
+ *    string constants here (MPRDT_*, RRAS_SERVICE_NAME) use TEXT(), WCHAR strings either way.
  *  - All functions may be called from several threads at once, with shared handles.
  */
 #ifndef _MPRAPI_H_
@@ -34,7 +35,7 @@ extern "C" {
 /* Constants                                                                                  */
 /* ------------------------------------------------------------------------------------------ */
 
-#define RRAS_SERVICE_NAME L"RemoteAccess"
+#define RRAS_SERVICE_NAME TEXT("RemoteAccess")
 
 /* Transport (router manager) ids, dwTransportId. */
 #define PID_IPX   0x0000002B
@@ -135,19 +136,19 @@ typedef enum _ROUTER_CONNECTION_STATE {
 #define MPRNP_Ipv6 0x00000008
 
 /* szDeviceType */
-#define MPRDT_Modem      L"modem"
-#define MPRDT_Isdn       L"isdn"
-#define MPRDT_X25        L"x25"
-#define MPRDT_Vpn        L"vpn"
-#define MPRDT_Pad        L"pad"
-#define MPRDT_Generic    L"GENERIC"
-#define MPRDT_Serial     L"SERIAL"
-#define MPRDT_FrameRelay L"FRAMERELAY"
-#define MPRDT_Atm        L"ATM"
-#define MPRDT_Sonet      L"SONET"
-#define MPRDT_SW56       L"SW56"
-#define MPRDT_Irda       L"IRDA"
-#define MPRDT_Parallel   L"PARALLEL"
+#define MPRDT_Modem      TEXT("modem")
+#define MPRDT_Isdn       TEXT("isdn")
+#define MPRDT_X25        TEXT("x25")
+#define MPRDT_Vpn        TEXT("vpn")
+#define MPRDT_Pad        TEXT("pad")
+#define MPRDT_Generic    TEXT("GENERIC")
+#define MPRDT_Serial     TEXT("SERIAL")
+#define MPRDT_FrameRelay TEXT("FRAMERELAY")
+#define MPRDT_Atm        TEXT("ATM")
+#define MPRDT_Sonet      TEXT("SONET")
+#define MPRDT_SW56       TEXT("SW56")
+#define MPRDT_Irda       TEXT("IRDA")
+#define MPRDT_Parallel   TEXT("PARALLEL")
 
 /* dwType */
 #define MPRET_Phone  1
