@@ -1,7 +1,8 @@
-//! Compiles `proto/mprconfig.proto` in pure Rust (protox), so no system `protoc` is needed.
+//! Compiles `proto/mprconfig.proto` (inside this crate, so the packaged crate builds on its own)
+//! in pure Rust (protox), so no system `protoc` is needed.
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let proto_dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../proto");
+    let proto_dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("proto");
     let file = proto_dir.join("mprconfig.proto");
     println!("cargo:rerun-if-changed={}", file.display());
     let fds = protox::compile([&file], [&proto_dir])?;

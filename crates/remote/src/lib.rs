@@ -8,7 +8,7 @@
 //! remote failure is bit-identical to a local one; transport failures map to 53, 5 and 1722 as
 //! DESIGN §5 says. Also here: the server-name grammar ([`parse_server_name`]), TLS certificates,
 //! fingerprints and client trust ([`tls`]), bearer tokens and roles ([`tokens`]), and the
-//! generated protocol types ([`pb`], from `proto/mprconfig.proto`).
+//! generated protocol types ([`pb`], from `crates/remote/proto/mprconfig.proto`).
 
 pub mod client;
 pub mod convert;
@@ -18,7 +18,7 @@ pub mod testkit;
 pub mod tls;
 pub mod tokens;
 
-/// The protocol types and gRPC stubs generated from `proto/mprconfig.proto`.
+/// The protocol types and gRPC stubs generated from `crates/remote/proto/mprconfig.proto`.
 #[allow(missing_docs, clippy::all, clippy::pedantic)]
 pub mod pb {
     tonic::include_proto!("mprconfig.v1");
