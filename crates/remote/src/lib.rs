@@ -13,10 +13,12 @@
 pub mod client;
 pub mod convert;
 pub mod name;
+mod ops;
 pub mod server;
 pub mod testkit;
 pub mod tls;
 pub mod tokens;
+mod wire;
 
 /// The protocol types and gRPC stubs generated from `crates/remote/proto/mprconfig.proto`.
 #[allow(missing_docs, clippy::all, clippy::pedantic)]

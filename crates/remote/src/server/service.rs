@@ -1,18 +1,22 @@
 //! The gRPC service: every call checks its session, token and role, then runs one
 //! `RouterConfig` operation inline or on the blocking pool, through the reply cache for point
-//! reads.
+//! reads. The handlers are generated from the table of operations ([`crate::ops`]); only
+//! Connect and Disconnect are written here.
 
 use super::sessions::{ConnInfo, Shared};
-use crate::convert as cv;
+use crate::ops::router_config_ops;
 use crate::pb;
 use crate::pb::router_config_service_server::RouterConfigService;
 use crate::tokens::Role;
+use crate::wire::{Carries, Lend, Param};
+use mprconfig_core::model::*;
 use mprconfig_core::{Error, Result, RouterConfig, WinError};
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use tonic::{Request, Response, Status};
 
-/// What a call does to the store, which decides the role it needs and where it runs.
+/// What a call does to the store, which decides the role it needs and where it runs (the first
+/// column of the table of operations).
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Access {
     /// A point read (a get-info, a get-handle), named for the reply cache: runs inline on the
@@ -26,95 +30,29 @@ enum Access {
     /// A change (admin role only): blocking pool, as a commit waits for fsync.
     Write,
 }
-use Access::{Live, Read, Scan, Write};
 
-trait HasSession {
-    fn take_session(&mut self) -> String;
-}
-
-trait Reply: Default {
-    fn set_status(&mut self, s: pb::WinStatus);
-}
-
-macro_rules! has_session {
-    ($($t:ty),* $(,)?) => { $( impl HasSession for $t {
-        fn take_session(&mut self) -> String { std::mem::take(&mut self.session) }
-    } )* };
-}
-
-macro_rules! reply {
-    ($($t:ty),* $(,)?) => { $( impl Reply for $t {
-        fn set_status(&mut self, s: pb::WinStatus) { self.status = Some(s); }
-    } )* };
-}
-
-has_session!(
-    pb::SessionRequest,
-    pb::InstallRequest,
-    pb::ServerSetInfoRequest,
-    pb::ServerSetInfoExRequest,
-    pb::RestoreRequest,
-    pb::InterfaceCreateRequest,
-    pb::InterfaceRequest,
-    pb::NameRequest,
-    pb::InterfaceSetInfoRequest,
-    pb::EnumRequest,
-    pb::InterfaceSetCustomInfoRequest,
-    pb::IfTransportAddRequest,
-    pb::IfTransportRequest,
-    pb::IfTransportGetHandleRequest,
-    pb::IfTransportSetInfoRequest,
-    pb::IfTransportEnumRequest,
-    pb::TransportCreateRequest,
-    pb::TransportRequest,
-    pb::ProtocolRequest,
-    pb::TransportSetInfoRequest,
-    pb::FilterSetInfoRequest,
-);
-
-reply!(
-    pb::ConnectReply,
-    pb::StatusReply,
-    pb::ServerInfoReply,
-    pb::ServerInfoExReply,
-    pb::BackupReply,
-    pb::InterfaceIdReply,
-    pb::InterfaceReply,
-    pb::InterfaceEnumReply,
-    pb::CustomInfoReply,
-    pb::IfTransportIdReply,
-    pb::BlobReply,
-    pb::IfTransportEnumReply,
-    pb::TransportIdReply,
-    pb::TransportInfoReply,
-    pb::TransportEnumReply,
-    pb::FilterReply,
-    pb::NameReply,
-);
-
-fn respond<R: Reply, T>(
-    r: Result<T>,
-    fill: impl FnOnce(&mut R, T),
-) -> std::result::Result<Response<R>, Status> {
-    let mut rep = R::default();
+/// The wire status of a result: code 0 and no detail for success.
+fn status_of<T>(r: &Result<T>) -> pb::WinStatus {
     match r {
-        Ok(v) => {
-            rep.set_status(pb::WinStatus {
-                code: 0,
-                detail: String::new(),
-            });
-            fill(&mut rep, v);
-        }
-        Err(e) => rep.set_status(pb::WinStatus {
+        Ok(_) => pb::WinStatus {
+            code: 0,
+            detail: String::new(),
+        },
+        Err(e) => pb::WinStatus {
             code: e.code.0,
-            detail: e.detail,
-        }),
+            detail: e.detail.clone(),
+        },
+    }
+}
+
+/// The reply for a result: its status, and on success its value.
+fn respond<R: Carries<T>, T>(r: Result<T>) -> Res<R> {
+    let mut rep = R::default();
+    *rep.status() = Some(status_of(&r));
+    if let Ok(v) = r {
+        rep.put(v);
     }
     Ok(Response::new(rep))
-}
-
-fn status_only(rep: &mut pb::StatusReply, (): ()) {
-    let _ = rep;
 }
 
 type Res<T> = std::result::Result<Response<T>, Status>;
@@ -137,33 +75,30 @@ impl Service {
         })
     }
 
-    /// One call: find the session on this connection, check the token is still valid and the
-    /// role allows the access, then run `op`: inline for [`Access::Read`] (answered from the
-    /// [`super::cache::ReplyCache`] when the configuration has not changed) and [`Access::Live`], on the
-    /// blocking pool otherwise.
+    /// One call on `session` (already taken out of `msg`): check the session, its token and
+    /// its role ([`Shared::session_for`]), then run `op`: inline for [`Access::Read`] (answered
+    /// from the reply cache when the configuration has not changed) and [`Access::Live`], on
+    /// the blocking pool otherwise.
     async fn call<Req, Rep, T>(
         &self,
-        request: Request<Req>,
+        conn: Option<u64>,
+        session: &str,
+        msg: Req,
         access: Access,
         op: impl FnOnce(&dyn RouterConfig, Req) -> Result<T> + Send + 'static,
-        fill: impl FnOnce(&mut Rep, T),
     ) -> Res<Rep>
     where
-        Req: HasSession + prost::Message + Send + 'static,
-        Rep: Reply + prost::Message + Clone + Send + Sync + 'static,
+        Req: prost::Message + Send + 'static,
+        Rep: Carries<T>,
         T: Send + 'static,
     {
         let shared = &self.shared;
-        shared.stats.requests.fetch_add(1, Ordering::Relaxed);
-        let (_, ext, mut msg) = request.into_parts();
-        let conn = ext.get::<ConnInfo>().map(|c| c.id);
-        let id = msg.take_session();
-        let config = match shared.session_for(conn, &id, access == Write) {
+        let config = match shared.session_for(conn, session, access == Access::Write) {
             Ok(c) => c,
-            Err(e) => return respond(Err::<T, _>(e), fill),
+            Err(e) => return respond(Err(e)),
         };
         match access {
-            Read(rpc) => {
+            Access::Read(rpc) => {
                 let key = (
                     Arc::as_ptr(&config).cast::<()>() as usize,
                     rpc,
@@ -177,440 +112,99 @@ impl Service {
                     shared.stats.cached_replies.fetch_add(1, Ordering::Relaxed);
                     return Ok(Response::new(rep));
                 }
-                let reply = respond(op(&*config, msg), fill)?;
+                let reply = respond(op(&*config, msg))?;
                 if let Some(v) = version {
                     shared.replies.put(key, &config, v, reply.get_ref());
                 }
                 Ok(reply)
             }
-            Live => respond(op(&*config, msg), fill),
-            Scan | Write => respond(Self::blocking(move || op(&*config, msg)).await, fill),
+            Access::Live => respond(op(&*config, msg)),
+            Access::Scan | Access::Write => {
+                respond(Self::blocking(move || op(&*config, msg)).await)
+            }
         }
     }
-}
 
-#[tonic::async_trait]
-impl RouterConfigService for Service {
-    async fn connect(&self, request: Request<pb::ConnectRequest>) -> Res<pb::ConnectReply> {
+    async fn connect_rpc(&self, request: Request<pb::ConnectRequest>) -> Res<pb::ConnectReply> {
         self.shared.stats.requests.fetch_add(1, Ordering::Relaxed);
         let (meta, ext, msg) = request.into_parts();
         let r = self
             .shared
             .open_session(&meta, ext.get::<ConnInfo>().cloned(), &msg);
-        let mut rep = respond(
-            r,
-            |rep: &mut pb::ConnectReply, (id, role): (String, Role)| {
-                rep.session = id;
-                rep.role = match role {
-                    Role::Admin => pb::Role::Admin as i32,
-                    Role::Reader => pb::Role::Reader as i32,
-                };
-            },
-        )?;
-        rep.get_mut().protocol_version = crate::PROTOCOL_VERSION;
-        rep.get_mut().server_version = env!("CARGO_PKG_VERSION").to_string();
-        Ok(rep)
+        let mut rep = pb::ConnectReply {
+            status: Some(status_of(&r)),
+            protocol_version: crate::PROTOCOL_VERSION,
+            server_version: env!("CARGO_PKG_VERSION").to_string(),
+            ..Default::default()
+        };
+        if let Ok((id, role)) = r {
+            rep.session = id;
+            rep.role = match role {
+                Role::Admin => pb::Role::Admin as i32,
+                Role::Reader => pb::Role::Reader as i32,
+            };
+        }
+        Ok(Response::new(rep))
     }
 
-    async fn disconnect(&self, request: Request<pb::SessionRequest>) -> Res<pb::StatusReply> {
+    async fn disconnect_rpc(&self, request: Request<pb::SessionRequest>) -> Res<pb::StatusReply> {
         self.shared.stats.requests.fetch_add(1, Ordering::Relaxed);
         let (_, ext, msg) = request.into_parts();
         let conn = ext.get::<ConnInfo>().map(|c| c.id);
-        let r = self.shared.disconnect(conn, &msg.session);
-        respond(r, status_only)
-    }
-
-    async fn refresh(&self, r: Request<pb::SessionRequest>) -> Res<pb::StatusReply> {
-        self.call(r, Live, |c, _| c.refresh(), status_only).await
-    }
-
-    async fn install(&self, r: Request<pb::InstallRequest>) -> Res<pb::StatusReply> {
-        self.call(
-            r,
-            Write,
-            |c, m| c.install(&m.links.into_iter().map(cv::net_link).collect::<Vec<_>>()),
-            status_only,
-        )
-        .await
-    }
-
-    async fn server_get_info(&self, r: Request<pb::SessionRequest>) -> Res<pb::ServerInfoReply> {
-        self.call(
-            r,
-            Read("server_get_info"),
-            |c, _| c.server_get_info(),
-            |rep: &mut pb::ServerInfoReply, v| rep.info = Some(v.into()),
-        )
-        .await
-    }
-
-    async fn server_set_info(&self, r: Request<pb::ServerSetInfoRequest>) -> Res<pb::StatusReply> {
-        self.call(
-            r,
-            Write,
-            |c, m| c.server_set_info(m.level, &cv::server_info(m.info)?),
-            status_only,
-        )
-        .await
-    }
-
-    async fn server_get_info_ex(
-        &self,
-        r: Request<pb::SessionRequest>,
-    ) -> Res<pb::ServerInfoExReply> {
-        self.call(
-            r,
-            Read("server_get_info_ex"),
-            |c, _| c.server_get_info_ex(),
-            |rep: &mut pb::ServerInfoExReply, v| rep.info = Some(v.into()),
-        )
-        .await
-    }
-
-    async fn server_set_info_ex(
-        &self,
-        r: Request<pb::ServerSetInfoExRequest>,
-    ) -> Res<pb::StatusReply> {
-        self.call(
-            r,
-            Write,
-            |c, m| c.server_set_info_ex(&cv::server_set_config_ex(m.config)?),
-            status_only,
-        )
-        .await
-    }
-
-    async fn backup(&self, r: Request<pb::SessionRequest>) -> Res<pb::BackupReply> {
-        self.call(
-            r,
-            Scan,
-            |c, _| c.backup(),
-            |rep: &mut pb::BackupReply, v| rep.backup = v,
-        )
-        .await
-    }
-
-    async fn restore(&self, r: Request<pb::RestoreRequest>) -> Res<pb::StatusReply> {
-        self.call(r, Write, |c, m| c.restore(&m.backup), status_only)
-            .await
-    }
-
-    async fn interface_create(
-        &self,
-        r: Request<pb::InterfaceCreateRequest>,
-    ) -> Res<pb::InterfaceIdReply> {
-        self.call(
-            r,
-            Write,
-            |c, m| c.interface_create(&cv::interface(m.info)?),
-            |rep: &mut pb::InterfaceIdReply, v| rep.id = Some((&v).into()),
-        )
-        .await
-    }
-
-    async fn interface_delete(&self, r: Request<pb::InterfaceRequest>) -> Res<pb::StatusReply> {
-        self.call(
-            r,
-            Write,
-            |c, m| c.interface_delete(&cv::interface_id(m.id)?),
-            status_only,
-        )
-        .await
-    }
-
-    async fn interface_get_handle(&self, r: Request<pb::NameRequest>) -> Res<pb::InterfaceIdReply> {
-        self.call(
-            r,
-            Read("interface_get_handle"),
-            |c, m| c.interface_get_handle(&m.name),
-            |rep: &mut pb::InterfaceIdReply, v| rep.id = Some((&v).into()),
-        )
-        .await
-    }
-
-    async fn interface_get_info(
-        &self,
-        r: Request<pb::InterfaceRequest>,
-    ) -> Res<pb::InterfaceReply> {
-        self.call(
-            r,
-            Read("interface_get_info"),
-            |c, m| c.interface_get_info(&cv::interface_id(m.id)?),
-            |rep: &mut pb::InterfaceReply, v| rep.info = Some((&v).into()),
-        )
-        .await
-    }
-
-    async fn interface_set_info(
-        &self,
-        r: Request<pb::InterfaceSetInfoRequest>,
-    ) -> Res<pb::StatusReply> {
-        self.call(
-            r,
-            Write,
-            |c, m| c.interface_set_info(&cv::interface_id(m.id)?, m.level, &cv::interface(m.info)?),
-            status_only,
-        )
-        .await
-    }
-
-    async fn interface_enum(&self, r: Request<pb::EnumRequest>) -> Res<pb::InterfaceEnumReply> {
-        self.call(
-            r,
-            Scan,
-            |c, m| c.interface_enum(m.resume, m.max_entries),
-            |rep: &mut pb::InterfaceEnumReply, p| {
-                rep.entries = p.entries.iter().map(Into::into).collect();
-                rep.total_from_resume = p.total_from_resume;
-                rep.next_resume = p.next_resume;
-            },
-        )
-        .await
-    }
-
-    async fn interface_get_custom_info(
-        &self,
-        r: Request<pb::InterfaceRequest>,
-    ) -> Res<pb::CustomInfoReply> {
-        self.call(
-            r,
-            Read("interface_get_custom_info"),
-            |c, m| c.interface_get_custom_info(&cv::interface_id(m.id)?),
-            |rep: &mut pb::CustomInfoReply, v| rep.info = Some(v.into()),
-        )
-        .await
-    }
-
-    async fn interface_set_custom_info(
-        &self,
-        r: Request<pb::InterfaceSetCustomInfoRequest>,
-    ) -> Res<pb::StatusReply> {
-        self.call(
-            r,
-            Write,
-            |c, m| c.interface_set_custom_info(&cv::interface_id(m.id)?, &cv::custom_info(m.info)?),
-            status_only,
-        )
-        .await
-    }
-
-    async fn if_transport_add(
-        &self,
-        r: Request<pb::IfTransportAddRequest>,
-    ) -> Res<pb::IfTransportIdReply> {
-        self.call(
-            r,
-            Write,
-            |c, m| {
-                c.if_transport_add(
-                    &cv::interface_id(m.interface)?,
-                    m.protocol_id,
-                    m.name.as_deref(),
-                    m.info.as_deref(),
-                )
-            },
-            |rep: &mut pb::IfTransportIdReply, v| rep.id = Some((&v).into()),
-        )
-        .await
-    }
-
-    async fn if_transport_remove(
-        &self,
-        r: Request<pb::IfTransportRequest>,
-    ) -> Res<pb::StatusReply> {
-        self.call(
-            r,
-            Write,
-            |c, m| c.if_transport_remove(&cv::if_transport_id(m.id)?),
-            status_only,
-        )
-        .await
-    }
-
-    async fn if_transport_get_handle(
-        &self,
-        r: Request<pb::IfTransportGetHandleRequest>,
-    ) -> Res<pb::IfTransportIdReply> {
-        self.call(
-            r,
-            Read("if_transport_get_handle"),
-            |c, m| c.if_transport_get_handle(&cv::interface_id(m.interface)?, m.protocol_id),
-            |rep: &mut pb::IfTransportIdReply, v| rep.id = Some((&v).into()),
-        )
-        .await
-    }
-
-    async fn if_transport_get_info(
-        &self,
-        r: Request<pb::IfTransportRequest>,
-    ) -> Res<pb::BlobReply> {
-        self.call(
-            r,
-            Read("if_transport_get_info"),
-            |c, m| c.if_transport_get_info(&cv::if_transport_id(m.id)?),
-            |rep: &mut pb::BlobReply, v| rep.data = v,
-        )
-        .await
-    }
-
-    async fn if_transport_set_info(
-        &self,
-        r: Request<pb::IfTransportSetInfoRequest>,
-    ) -> Res<pb::StatusReply> {
-        self.call(
-            r,
-            Write,
-            |c, m| c.if_transport_set_info(&cv::if_transport_id(m.id)?, &m.info),
-            status_only,
-        )
-        .await
-    }
-
-    async fn if_transport_enum(
-        &self,
-        r: Request<pb::IfTransportEnumRequest>,
-    ) -> Res<pb::IfTransportEnumReply> {
-        self.call(
-            r,
-            Scan,
-            |c, m| c.if_transport_enum(&cv::interface_id(m.interface)?, m.resume, m.max_entries),
-            |rep: &mut pb::IfTransportEnumReply, p| {
-                rep.entries = p.entries.iter().map(Into::into).collect();
-                rep.total_from_resume = p.total_from_resume;
-                rep.next_resume = p.next_resume;
-            },
-        )
-        .await
-    }
-
-    async fn transport_create(
-        &self,
-        r: Request<pb::TransportCreateRequest>,
-    ) -> Res<pb::TransportIdReply> {
-        self.call(
-            r,
-            Write,
-            |c, m| {
-                c.transport_create(
-                    m.protocol_id,
-                    m.name.as_deref(),
-                    m.global_info.as_deref(),
-                    m.client_interface_info.as_deref(),
-                    m.dll_path.as_deref(),
-                )
-            },
-            |rep: &mut pb::TransportIdReply, v| rep.id = Some((&v).into()),
-        )
-        .await
-    }
-
-    async fn transport_delete(&self, r: Request<pb::TransportRequest>) -> Res<pb::StatusReply> {
-        self.call(
-            r,
-            Write,
-            |c, m| c.transport_delete(&cv::transport_id(m.id)?),
-            status_only,
-        )
-        .await
-    }
-
-    async fn transport_get_handle(
-        &self,
-        r: Request<pb::ProtocolRequest>,
-    ) -> Res<pb::TransportIdReply> {
-        self.call(
-            r,
-            Read("transport_get_handle"),
-            |c, m| c.transport_get_handle(m.protocol_id),
-            |rep: &mut pb::TransportIdReply, v| rep.id = Some((&v).into()),
-        )
-        .await
-    }
-
-    async fn transport_get_info(
-        &self,
-        r: Request<pb::TransportRequest>,
-    ) -> Res<pb::TransportInfoReply> {
-        self.call(
-            r,
-            Read("transport_get_info"),
-            |c, m| c.transport_get_info(&cv::transport_id(m.id)?),
-            |rep: &mut pb::TransportInfoReply, v| rep.info = Some(v.into()),
-        )
-        .await
-    }
-
-    async fn transport_set_info(
-        &self,
-        r: Request<pb::TransportSetInfoRequest>,
-    ) -> Res<pb::StatusReply> {
-        self.call(
-            r,
-            Write,
-            |c, m| {
-                c.transport_set_info(
-                    &cv::transport_id(m.id)?,
-                    m.global_info.as_deref(),
-                    m.client_interface_info.as_deref(),
-                    m.dll_path.as_deref(),
-                )
-            },
-            status_only,
-        )
-        .await
-    }
-
-    async fn transport_enum(&self, r: Request<pb::EnumRequest>) -> Res<pb::TransportEnumReply> {
-        self.call(
-            r,
-            Scan,
-            |c, m| c.transport_enum(m.resume, m.max_entries),
-            |rep: &mut pb::TransportEnumReply, p| {
-                rep.entries = p.entries.iter().map(Into::into).collect();
-                rep.total_from_resume = p.total_from_resume;
-                rep.next_resume = p.next_resume;
-            },
-        )
-        .await
-    }
-
-    async fn filter_get_info(&self, r: Request<pb::ProtocolRequest>) -> Res<pb::FilterReply> {
-        self.call(
-            r,
-            Read("filter_get_info"),
-            |c, m| c.filter_get_info(m.protocol_id),
-            |rep: &mut pb::FilterReply, v| rep.enabled = v,
-        )
-        .await
-    }
-
-    async fn filter_set_info(&self, r: Request<pb::FilterSetInfoRequest>) -> Res<pb::StatusReply> {
-        self.call(
-            r,
-            Write,
-            |c, m| c.filter_set_info(m.protocol_id, m.enable),
-            status_only,
-        )
-        .await
-    }
-
-    async fn get_friendly_name(&self, r: Request<pb::NameRequest>) -> Res<pb::NameReply> {
-        self.call(
-            r,
-            Read("get_friendly_name"),
-            |c, m| c.get_friendly_name(&m.name),
-            |rep: &mut pb::NameReply, v| rep.name = v,
-        )
-        .await
-    }
-
-    async fn get_guid_name(&self, r: Request<pb::NameRequest>) -> Res<pb::NameReply> {
-        self.call(
-            r,
-            Read("get_guid_name"),
-            |c, m| c.get_guid_name(&m.name),
-            |rep: &mut pb::NameReply, v| rep.name = v,
-        )
-        .await
+        respond(self.shared.disconnect(conn, &msg.session))
     }
 }
+
+/// The `Access` of a table row: point reads are named for the reply cache.
+macro_rules! access {
+    (Read, $method:ident) => {
+        Access::Read(stringify!($method))
+    };
+    ($access:ident, $method:ident) => {
+        Access::$access
+    };
+}
+
+/// The service: Connect and Disconnect, then one handler per row of the table. A handler
+/// counts the request, takes the session id out of the request (so the cache key never holds
+/// it), and runs the operation: each field is decoded in parameter order ([`Param`], 87 for a
+/// malformed one) and lent to the `RouterConfig` method ([`Lend`]).
+macro_rules! service {
+    ($(
+        $access:ident $method:ident ( $( $p:ident : $ty:ty ),* ) -> $ret:ty = $req:ident => $rep:ident;
+    )*) => {
+        #[tonic::async_trait]
+        impl RouterConfigService for Service {
+            async fn connect(&self, r: Request<pb::ConnectRequest>) -> Res<pb::ConnectReply> {
+                self.connect_rpc(r).await
+            }
+
+            async fn disconnect(&self, r: Request<pb::SessionRequest>) -> Res<pb::StatusReply> {
+                self.disconnect_rpc(r).await
+            }
+
+            $(
+                async fn $method(&self, r: Request<pb::$req>) -> Res<pb::$rep> {
+                    self.shared.stats.requests.fetch_add(1, Ordering::Relaxed);
+                    let (_, ext, mut msg) = r.into_parts();
+                    let conn = ext.get::<ConnInfo>().map(|c| c.id);
+                    let session = std::mem::take(&mut msg.session);
+                    self.call::<_, pb::$rep, $ret>(
+                        conn,
+                        &session,
+                        msg,
+                        access!($access, $method),
+                        |c, m| {
+                            let pb::$req { session: _ $(, $p)* } = m;
+                            $( let $p = <$ty as Param>::from_wire($p)?; )*
+                            c.$method($( Lend::lend(&$p) ),*)
+                        },
+                    )
+                    .await
+                }
+            )*
+        }
+    };
+}
+
+router_config_ops!(service);
