@@ -14,13 +14,13 @@
 //! connection is lost the client never reconnects behind the caller's back, and every later
 //! call gives 1722 at once.
 
+use crate::Role;
 use crate::convert as cv;
 use crate::name::{host_port_key, parse_server_name};
 use crate::ops::router_config_ops;
 use crate::pb;
 use crate::pb::router_config_service_client::RouterConfigServiceClient;
 use crate::tls::{self, Seen, Trust, TrustVerifier};
-use crate::tokens::Role;
 use crate::wire::{Carries, Param};
 use mprconfig_core::model::*;
 use mprconfig_core::{Error, Result, RouterConfig, WinError};
@@ -259,8 +259,10 @@ fn map_status(s: &Status, target: &str) -> Error {
 /// Opens the one TLS connection a session lives on and the HTTP/2 channel over it.
 /// `call_timeout`, when given, bounds every call on the channel (tonic sends it as
 /// `grpc-timeout`); `RemoteConfig` passes none, as it bounds each call itself and the header
-/// would cost a timer on both sides of every call.
-pub(crate) async fn open_channel(
+/// would cost a timer on both sides of every call. Public for tools and tests that speak the
+/// protocol directly (a raw `RouterConfigServiceClient` over the channel); the trust is checked
+/// exactly as for [`RemoteConfig`]. Must be awaited inside a tokio runtime.
+pub async fn open_channel(
     host: &str,
     port: u16,
     trust: Trust,

@@ -1,5 +1,5 @@
 //! How the operations of the table ([`crate::ops`]) cross the wire: each parameter type of
-//! `RouterConfig` into its request field and back ([`Param`], [`Lend`]), and each result into
+//! `RouterConfig` into its request field and back ([`Param`], `Lend`), and each result into
 //! its reply message and back ([`Carries`]). The model conversions themselves are in
 //! [`crate::convert`]; a new operation needs an entry here only for a parameter or result type
 //! no operation had before.
@@ -13,16 +13,19 @@ use mprconfig_core::model::*;
 pub(crate) trait Param {
     /// The field's type in the request message.
     type Wire;
-    /// What the server decodes the field into; the parameter is lent from it ([`Lend`]).
-    type Owned: Lend;
+    /// What the server decodes the field into; the parameter is lent from it (`Lend`).
+    type Owned;
     /// Client: the field for an argument.
+    #[cfg(feature = "client")]
     fn to_wire(self) -> Self::Wire;
     /// Server: the value of a peer's field; `ERROR_INVALID_PARAMETER` (87) when it is missing
     /// or out of range, never a panic.
+    #[cfg(feature = "server")]
     fn from_wire(wire: Self::Wire) -> Result<Self::Owned>;
 }
 
 /// Server: a decoded parameter lent as the argument type the trait method takes.
+#[cfg(feature = "server")]
 pub(crate) trait Lend {
     /// The argument type (`&InterfaceId`, `Option<&str>`, `u32`, ...).
     type Out<'a>
@@ -38,9 +41,12 @@ macro_rules! by_value {
         impl Param for $t {
             type Wire = $t;
             type Owned = $t;
+            #[cfg(feature = "client")]
             fn to_wire(self) -> $t { self }
+            #[cfg(feature = "server")]
             fn from_wire(wire: $t) -> Result<$t> { Ok(wire) }
         }
+        #[cfg(feature = "server")]
         impl Lend for $t {
             type Out<'a> = $t;
             fn lend(&self) -> $t { *self }
@@ -56,9 +62,12 @@ macro_rules! by_message {
         impl Param for &$t {
             type Wire = Option<$w>;
             type Owned = $t;
+            #[cfg(feature = "client")]
             fn to_wire(self) -> Option<$w> { let $v = self; Some($to) }
+            #[cfg(feature = "server")]
             fn from_wire(wire: Option<$w>) -> Result<$t> { $from(wire) }
         }
+        #[cfg(feature = "server")]
         impl Lend for $t {
             type Out<'a> = &'a $t;
             fn lend(&self) -> &$t { self }
@@ -78,14 +87,17 @@ by_message! {
 impl Param for &str {
     type Wire = String;
     type Owned = String;
+    #[cfg(feature = "client")]
     fn to_wire(self) -> String {
         self.to_string()
     }
+    #[cfg(feature = "server")]
     fn from_wire(wire: String) -> Result<String> {
         Ok(wire)
     }
 }
 
+#[cfg(feature = "server")]
 impl Lend for String {
     type Out<'a> = &'a str;
     fn lend(&self) -> &str {
@@ -96,14 +108,17 @@ impl Lend for String {
 impl Param for Option<&str> {
     type Wire = Option<String>;
     type Owned = Option<String>;
+    #[cfg(feature = "client")]
     fn to_wire(self) -> Option<String> {
         self.map(str::to_string)
     }
+    #[cfg(feature = "server")]
     fn from_wire(wire: Option<String>) -> Result<Option<String>> {
         Ok(wire)
     }
 }
 
+#[cfg(feature = "server")]
 impl Lend for Option<String> {
     type Out<'a> = Option<&'a str>;
     fn lend(&self) -> Option<&str> {
@@ -114,9 +129,11 @@ impl Lend for Option<String> {
 impl Param for &[u8] {
     type Wire = Vec<u8>;
     type Owned = Vec<u8>;
+    #[cfg(feature = "client")]
     fn to_wire(self) -> Vec<u8> {
         self.to_vec()
     }
+    #[cfg(feature = "server")]
     fn from_wire(wire: Vec<u8>) -> Result<Vec<u8>> {
         Ok(wire)
     }
@@ -125,14 +142,17 @@ impl Param for &[u8] {
 impl Param for Option<&[u8]> {
     type Wire = Option<Vec<u8>>;
     type Owned = Option<Vec<u8>>;
+    #[cfg(feature = "client")]
     fn to_wire(self) -> Option<Vec<u8>> {
         self.map(<[u8]>::to_vec)
     }
+    #[cfg(feature = "server")]
     fn from_wire(wire: Option<Vec<u8>>) -> Result<Option<Vec<u8>>> {
         Ok(wire)
     }
 }
 
+#[cfg(feature = "server")]
 impl Lend for Option<Vec<u8>> {
     type Out<'a> = Option<&'a [u8]>;
     fn lend(&self) -> Option<&[u8]> {
@@ -143,14 +163,17 @@ impl Lend for Option<Vec<u8>> {
 impl Param for &[NetLink] {
     type Wire = Vec<pb::NetLink>;
     type Owned = Vec<NetLink>;
+    #[cfg(feature = "client")]
     fn to_wire(self) -> Vec<pb::NetLink> {
         self.iter().map(Into::into).collect()
     }
+    #[cfg(feature = "server")]
     fn from_wire(wire: Vec<pb::NetLink>) -> Result<Vec<NetLink>> {
         Ok(wire.into_iter().map(cv::net_link).collect())
     }
 }
 
+#[cfg(feature = "server")]
 impl<T> Lend for Vec<T> {
     type Out<'a>
         = &'a [T]
@@ -168,8 +191,10 @@ pub(crate) trait Carries<T>:
     /// The reply's `status` field.
     fn status(&mut self) -> &mut Option<pb::WinStatus>;
     /// Server: the result into the reply.
+    #[cfg(feature = "server")]
     fn put(&mut self, value: T);
     /// Client: the result from a server's reply; an error means the reply is malformed.
+    #[cfg(feature = "client")]
     fn take(self) -> Result<T>;
 }
 
@@ -181,7 +206,9 @@ macro_rules! carries {
     })*) => { $(
         impl Carries<$t> for $rep {
             fn status(&mut self) -> &mut Option<pb::WinStatus> { &mut self.status }
+            #[cfg(feature = "server")]
             fn put(&mut self, $pv: $t) { let $pr = self; $put }
+            #[cfg(feature = "client")]
             fn take(self) -> Result<$t> { let $tr = self; $take }
         }
     )* };
@@ -262,7 +289,7 @@ page_reply! {
     pb::TransportEnumReply => TransportEntry, cv::transport_entry;
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "client", feature = "server"))]
 mod tests {
     use super::*;
     use mprconfig_core::WinError;

@@ -4,10 +4,10 @@
 //! Connect and Disconnect are written here.
 
 use super::sessions::{ConnInfo, Shared};
+use crate::Role;
 use crate::ops::router_config_ops;
 use crate::pb;
 use crate::pb::router_config_service_server::RouterConfigService;
-use crate::tokens::Role;
 use crate::wire::{Carries, Lend, Param};
 use mprconfig_core::model::*;
 use mprconfig_core::{Error, Result, RouterConfig, WinError};
