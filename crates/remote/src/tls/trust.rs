@@ -5,8 +5,8 @@ use super::{ALPN_H2, fingerprint, io_err, load_certs, normalize_fingerprint, pro
 use crate::name::host_port_key;
 use mprconfig_core::{Error, Result, WinError};
 use rustls::DigitallySignedStruct;
-use rustls::crypto::CryptoProvider;
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
+use rustls::crypto::CryptoProvider;
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
 use sha2::{Digest, Sha256};
 use std::io::Write;
