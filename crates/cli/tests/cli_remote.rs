@@ -10,7 +10,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use mprconfig::RouterConfig;
 use mprconfig_core::RegistryConfig;
 use mprconfig_remote::Opener;
-use mprconfig_remote::testkit::TestServer;
+use mprconfig_remote_testkit::TestServer;
 use mprconfig_store::SqliteRegistry;
 use support::{Env, W7, read, rows};
 

@@ -25,8 +25,6 @@ mod ops;
 mod role;
 #[cfg(feature = "server")]
 pub mod server;
-#[cfg(all(feature = "client", feature = "server"))]
-pub mod testkit;
 pub mod tls;
 #[cfg(feature = "server")]
 pub mod tokens;
