@@ -3,7 +3,7 @@
 mod common;
 
 use common::{Daemon, MPRD, add_token};
-use mprconfig_core::{Interface, InterfaceType, RouterConfig, WinError};
+use mprconfig::{Interface, InterfaceType, RouterConfig, WinError};
 use std::process::Command;
 use std::time::{Duration, Instant};
 

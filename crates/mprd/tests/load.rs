@@ -6,7 +6,7 @@
 mod common;
 
 use common::{Daemon, add_token};
-use mprconfig_core::{Interface, InterfaceType, RouterConfig};
+use mprconfig::{Interface, InterfaceType, RouterConfig};
 use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -50,7 +50,7 @@ fn client(d: &Daemon, token: &str, t: usize, stop: &AtomicBool, ops: &AtomicU64)
         seed ^= seed >> 7;
         seed ^= seed << 17;
         let roll = seed % 100;
-        let r: Result<(), mprconfig_core::Error> = (|| {
+        let r: Result<(), mprconfig::Error> = (|| {
             if roll < 10 || order.is_empty() {
                 if order.len() >= LIVE_PER_CLIENT {
                     let old = order.pop_front().unwrap();
@@ -75,7 +75,7 @@ fn client(d: &Daemon, token: &str, t: usize, stop: &AtomicBool, ops: &AtomicU64)
                 let id = c.interface_get_handle(name)?;
                 let info = c.interface_get_info(&id)?;
                 if info.enabled != out.live[name] {
-                    return Err(mprconfig_core::Error::invalid_parameter(format!(
+                    return Err(mprconfig::Error::invalid_parameter(format!(
                         "{name}: read back a stale enabled flag"
                     )));
                 }

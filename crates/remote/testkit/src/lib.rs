@@ -8,9 +8,11 @@
 
 use mprconfig_core::{Error, Result, WinError};
 use mprconfig_remote::client::{ConnectOptions, RemoteConfig};
-use mprconfig_remote::server::{Opener, Server, ServerConfig, Stats};
+use mprconfig_remote::server::Server;
 use mprconfig_remote::tls::{self, Trust};
 use mprconfig_remote::tokens::{self, Role};
+// What a TestServer is started with and exposes, so its users need nothing else from the crate.
+pub use mprconfig_remote::server::{Opener, ServerConfig, Stats};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
