@@ -78,4 +78,7 @@ pub struct Stats {
     pub resumed_handshakes: AtomicU64,
     /// Point reads answered from the reply cache (the configuration had not changed).
     pub cached_replies: AtomicU64,
+    /// Times the sessionless watchdog of a connection fired while the connection held a
+    /// session, and so kept it open for another time-out.
+    pub watchdog_kept: AtomicU64,
 }

@@ -47,6 +47,7 @@ impl ServerConn {
                 .unwrap_or_else(|p| p.into_inner())
                 .is_empty();
             let deadline = if has_sessions {
+                shared.stats.watchdog_kept.fetch_add(1, Ordering::Relaxed);
                 now.saturating_add(limit)
             } else {
                 self.info
