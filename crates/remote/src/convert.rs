@@ -759,71 +759,73 @@ impl From<&core::BatchOp> for pb::BatchStep {
 pub fn batch_step(v: pb::BatchStep) -> Result<core::BatchOp> {
     use core::BatchOp as B;
     use pb::batch_step::Op;
-    Ok(match v.op.ok_or_else(|| missing("the batch step's operation"))? {
-        Op::Install(s) => B::Install {
-            links: s.links.into_iter().map(net_link).collect(),
+    Ok(
+        match v.op.ok_or_else(|| missing("the batch step's operation"))? {
+            Op::Install(s) => B::Install {
+                links: s.links.into_iter().map(net_link).collect(),
+            },
+            Op::Restore(backup) => B::Restore { backup },
+            Op::ServerSetInfo(s) => B::ServerSetInfo {
+                level: s.level,
+                info: server_info(s.info)?,
+            },
+            Op::ServerSetInfoEx(c) => B::ServerSetInfoEx {
+                config: server_set_config_ex(Some(c))?,
+            },
+            Op::InterfaceCreate(i) => B::InterfaceCreate {
+                info: interface(Some(i))?,
+            },
+            Op::InterfaceDelete(r) => B::InterfaceDelete {
+                interface: if_ref(Some(r))?,
+            },
+            Op::InterfaceSetInfo(s) => B::InterfaceSetInfo {
+                interface: if_ref(s.interface)?,
+                level: s.level,
+                info: interface(s.info)?,
+            },
+            Op::InterfaceSetCustomInfo(s) => B::InterfaceSetCustomInfo {
+                interface: if_ref(s.interface)?,
+                info: custom_info(s.info)?,
+            },
+            Op::IfTransportAdd(s) => B::IfTransportAdd {
+                interface: if_ref(s.interface)?,
+                protocol_id: s.protocol_id,
+                name: s.name,
+                info: s.info,
+            },
+            Op::IfTransportRemove(t) => B::IfTransportRemove {
+                interface: if_ref(t.interface)?,
+                protocol_id: t.protocol_id,
+            },
+            Op::IfTransportSetInfo(s) => B::IfTransportSetInfo {
+                interface: if_ref(s.interface)?,
+                protocol_id: s.protocol_id,
+                info: s.info,
+            },
+            Op::TransportCreate(s) => B::TransportCreate {
+                protocol_id: s.protocol_id,
+                name: s.name,
+                global_info: s.global_info,
+                client_interface_info: s.client_interface_info,
+                dll_path: s.dll_path,
+            },
+            Op::TransportDelete(protocol_id) => B::TransportDelete { protocol_id },
+            Op::TransportSetInfo(s) => B::TransportSetInfo {
+                protocol_id: s.protocol_id,
+                global_info: s.global_info,
+                client_interface_info: s.client_interface_info,
+                dll_path: s.dll_path,
+            },
+            Op::FilterSetInfo(s) => B::FilterSetInfo {
+                protocol_id: s.protocol_id,
+                enable: s.enable,
+            },
+            Op::RequireVersion(s) => B::RequireVersion {
+                object: object_ref(s.object)?,
+                version: core::Version::from_raw(s.version),
+            },
         },
-        Op::Restore(backup) => B::Restore { backup },
-        Op::ServerSetInfo(s) => B::ServerSetInfo {
-            level: s.level,
-            info: server_info(s.info)?,
-        },
-        Op::ServerSetInfoEx(c) => B::ServerSetInfoEx {
-            config: server_set_config_ex(Some(c))?,
-        },
-        Op::InterfaceCreate(i) => B::InterfaceCreate {
-            info: interface(Some(i))?,
-        },
-        Op::InterfaceDelete(r) => B::InterfaceDelete {
-            interface: if_ref(Some(r))?,
-        },
-        Op::InterfaceSetInfo(s) => B::InterfaceSetInfo {
-            interface: if_ref(s.interface)?,
-            level: s.level,
-            info: interface(s.info)?,
-        },
-        Op::InterfaceSetCustomInfo(s) => B::InterfaceSetCustomInfo {
-            interface: if_ref(s.interface)?,
-            info: custom_info(s.info)?,
-        },
-        Op::IfTransportAdd(s) => B::IfTransportAdd {
-            interface: if_ref(s.interface)?,
-            protocol_id: s.protocol_id,
-            name: s.name,
-            info: s.info,
-        },
-        Op::IfTransportRemove(t) => B::IfTransportRemove {
-            interface: if_ref(t.interface)?,
-            protocol_id: t.protocol_id,
-        },
-        Op::IfTransportSetInfo(s) => B::IfTransportSetInfo {
-            interface: if_ref(s.interface)?,
-            protocol_id: s.protocol_id,
-            info: s.info,
-        },
-        Op::TransportCreate(s) => B::TransportCreate {
-            protocol_id: s.protocol_id,
-            name: s.name,
-            global_info: s.global_info,
-            client_interface_info: s.client_interface_info,
-            dll_path: s.dll_path,
-        },
-        Op::TransportDelete(protocol_id) => B::TransportDelete { protocol_id },
-        Op::TransportSetInfo(s) => B::TransportSetInfo {
-            protocol_id: s.protocol_id,
-            global_info: s.global_info,
-            client_interface_info: s.client_interface_info,
-            dll_path: s.dll_path,
-        },
-        Op::FilterSetInfo(s) => B::FilterSetInfo {
-            protocol_id: s.protocol_id,
-            enable: s.enable,
-        },
-        Op::RequireVersion(s) => B::RequireVersion {
-            object: object_ref(s.object)?,
-            version: core::Version::from_raw(s.version),
-        },
-    })
+    )
 }
 
 impl From<&core::BatchOutcome> for pb::BatchOutcome {
@@ -846,9 +848,9 @@ pub fn batch_outcome(v: pb::BatchOutcome) -> Result<core::BatchOutcome> {
     match v.outcome {
         Some(Outcome::Done(_)) => Ok(core::BatchOutcome::Done),
         Some(Outcome::Interface(id)) => Ok(core::BatchOutcome::Interface(interface_id(Some(id))?)),
-        Some(Outcome::IfTransport(id)) => Ok(core::BatchOutcome::IfTransport(if_transport_id(
-            Some(id),
-        )?)),
+        Some(Outcome::IfTransport(id)) => {
+            Ok(core::BatchOutcome::IfTransport(if_transport_id(Some(id))?))
+        }
         Some(Outcome::Transport(id)) => Ok(core::BatchOutcome::Transport(transport_id(Some(id))?)),
         None => Err(missing("the step's outcome")),
     }

@@ -410,10 +410,7 @@ mod tests {
             value: Some(vec![1u8, 2]),
             version: Version::from_raw(u64::MAX),
         };
-        assert_eq!(
-            reply_round_trip::<pb::VersionedBlobReply, _>(v.clone()),
-            v
-        );
+        assert_eq!(reply_round_trip::<pb::VersionedBlobReply, _>(v.clone()), v);
         let v = Versioned {
             value: Interface {
                 name: "e".into(),

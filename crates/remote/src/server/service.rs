@@ -4,12 +4,12 @@
 //! Connect and Disconnect are written here, and ApplyBatch and Watch in `streams.rs`.
 
 use super::sessions::{ConnInfo, Shared};
+use super::streams::WatchStream;
 use crate::Role;
 use crate::ops::router_config_ops;
 use crate::pb;
 use crate::pb::router_config_service_server::RouterConfigService;
 use crate::wire::{Carries, Lend, Param};
-use super::streams::WatchStream;
 use mprconfig_core::model::*;
 use mprconfig_core::{Error, Result, RouterConfig, Versioned, WinError};
 use std::sync::Arc;

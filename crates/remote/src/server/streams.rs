@@ -27,7 +27,9 @@ const WATCH_SLICE: Duration = Duration::from_millis(500);
 pub(super) type WatchStream =
     tokio_stream::wrappers::ReceiverStream<std::result::Result<pb::WatchEvent, Status>>;
 
-fn batch_reply(r: std::result::Result<Vec<mprconfig_core::BatchOutcome>, BatchError>) -> pb::BatchReply {
+fn batch_reply(
+    r: std::result::Result<Vec<mprconfig_core::BatchOutcome>, BatchError>,
+) -> pb::BatchReply {
     match r {
         Ok(outcomes) => pb::BatchReply {
             status: Some(status_of(&Ok(()))),
