@@ -90,6 +90,8 @@ pub enum Command {
         /// The .reg file to read; `-` reads stdin.
         file: String,
     },
+    /// Print committed changes as they happen, in order, each once (JSON lines with --json).
+    Watch(crate::watch::WatchArgs),
 }
 
 /// `show …`

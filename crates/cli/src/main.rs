@@ -13,6 +13,7 @@ mod files;
 mod output;
 mod parse;
 mod routes;
+mod watch;
 
 use std::process::ExitCode;
 
@@ -100,6 +101,7 @@ fn describe(cmd: &Command) -> String {
         Command::Trust { host } => format!("trust {host}"),
         Command::ExportReg { file } => format!("export-reg {file}"),
         Command::ImportReg { file } => format!("import-reg {file}"),
+        Command::Watch(_) => "watch".into(),
     }
 }
 
@@ -120,6 +122,11 @@ fn run(cli: &Cli) -> Result<Output, (String, Error)> {
     let result = match &cli.command {
         // Commands that need no configuration open none.
         Command::Trust { host } => files::trust(host),
+        Command::Watch(w) => {
+            let conn = connect(server)?;
+            let again = || mprconfig::connect(server);
+            watch::run(conn, again, w, cli.json).map(|()| Output::nothing())
+        }
         Command::Infoblock(c @ InfoblockCmd::Show { file: Some(_), .. }) => {
             commands::infoblock(None, c)
         }
@@ -150,6 +157,7 @@ fn dispatch(
         Command::ExportReg { file } => files::export_reg(conn, file),
         Command::ImportReg { file } => files::import_reg(conn, file),
         Command::Trust { host } => files::trust(host),
+        Command::Watch(_) => Err(Error::invalid_parameter("watch runs on its own connection")),
     }
 }
 

@@ -641,6 +641,7 @@ impl From<&core::ObjectRef> for pb::ObjectRef {
                 core::ObjectRef::Interface(r) => Object::Interface(r.into()),
                 core::ObjectRef::Transport(p) => Object::Transport(*p),
                 core::ObjectRef::IfTransport(r, p) => Object::IfTransport(if_transport_ref(r, *p)),
+                core::ObjectRef::Configuration => Object::Configuration(true),
             }),
         }
     }
@@ -655,6 +656,7 @@ fn object_ref(v: Option<pb::ObjectRef>) -> Result<core::ObjectRef> {
             if_ref(t.interface)?,
             t.protocol_id,
         )),
+        Some(Object::Configuration(_)) => Ok(core::ObjectRef::Configuration),
         None => Err(missing("the object reference")),
     }
 }
