@@ -575,7 +575,8 @@ fn sql_insert(db: &rusqlite::Connection, n: u64) -> Duration {
         .unwrap();
     db.execute_batch("COMMIT").unwrap();
     let d = t.elapsed();
-    db.execute("DELETE FROM t WHERE name = ?1", [&name]).unwrap();
+    db.execute("DELETE FROM t WHERE name = ?1", [&name])
+        .unwrap();
     d
 }
 
@@ -699,9 +700,7 @@ fn watch_writer(spec: &str) -> ExitCode {
                     pins: vec![fp.to_string()],
                 },
             );
-            Box::new(
-                RemoteConfig::connect_with("127.0.0.1", port.parse().unwrap(), opts).unwrap(),
-            )
+            Box::new(RemoteConfig::connect_with("127.0.0.1", port.parse().unwrap(), opts).unwrap())
         }
         _ => return ExitCode::FAILURE,
     };

@@ -962,6 +962,168 @@ mod tests {
     }
 
     #[test]
+    fn every_batch_step_outcome_and_change_round_trips() {
+        use self::core::BatchOp as B;
+        let id = core::InterfaceId {
+            key: 7,
+            name: "wan1".into(),
+        };
+        let refs = [
+            core::IfRef::Id(id.clone()),
+            core::IfRef::Name("Wan1".into()),
+            core::IfRef::Step(0),
+        ];
+        let mut ops = vec![
+            B::Install {
+                links: vec![core::NetLink {
+                    name: "eth0".into(),
+                    guid: "{00000000-0000-0000-0000-000000000001}".into(),
+                    is_loopback: false,
+                }],
+            },
+            B::Restore { backup: vec![1, 2] },
+            B::ServerSetInfo {
+                level: 2,
+                info: core::ServerInfo::default(),
+            },
+            B::ServerSetInfoEx {
+                config: core::ServerSetConfigEx::default(),
+            },
+            B::InterfaceCreate {
+                info: core::Interface {
+                    name: "n".into(),
+                    ..Default::default()
+                },
+            },
+            B::TransportCreate {
+                protocol_id: 0x21,
+                name: Some("IP".into()),
+                global_info: Some(vec![]),
+                client_interface_info: None,
+                dll_path: Some("x.dll".into()),
+            },
+            B::TransportDelete { protocol_id: 0x21 },
+            B::TransportSetInfo {
+                protocol_id: 0x21,
+                global_info: None,
+                client_interface_info: Some(vec![3]),
+                dll_path: None,
+            },
+            B::FilterSetInfo {
+                protocol_id: 0x57,
+                enable: true,
+            },
+            B::RequireVersion {
+                object: core::ObjectRef::Transport(0x21),
+                version: core::Version::from_raw(u64::MAX),
+            },
+            B::RequireVersion {
+                object: core::ObjectRef::Configuration,
+                version: core::Version::from_raw(0),
+            },
+        ];
+        for r in refs {
+            ops.extend([
+                B::InterfaceDelete {
+                    interface: r.clone(),
+                },
+                B::InterfaceSetInfo {
+                    interface: r.clone(),
+                    level: 1,
+                    info: core::Interface::default(),
+                },
+                B::InterfaceSetCustomInfo {
+                    interface: r.clone(),
+                    info: sample_custom(),
+                },
+                B::IfTransportAdd {
+                    interface: r.clone(),
+                    protocol_id: 0x21,
+                    name: None,
+                    info: Some(vec![0; 12]),
+                },
+                B::IfTransportRemove {
+                    interface: r.clone(),
+                    protocol_id: 0x2B,
+                },
+                B::IfTransportSetInfo {
+                    interface: r.clone(),
+                    protocol_id: 0x21,
+                    info: vec![],
+                },
+                B::RequireVersion {
+                    object: core::ObjectRef::Interface(r.clone()),
+                    version: core::Version::from_raw(5),
+                },
+                B::RequireVersion {
+                    object: core::ObjectRef::IfTransport(r.clone(), 0x21),
+                    version: core::Version::from_raw(6),
+                },
+            ]);
+        }
+        for op in ops {
+            assert_eq!(batch_step((&op).into()).unwrap(), op);
+        }
+        assert_eq!(
+            batch_step(pb::BatchStep { op: None }).unwrap_err().code,
+            WinError::ERROR_INVALID_PARAMETER
+        );
+        let it = core::IfTransportId {
+            interface: id.clone(),
+            protocol_id: 0x21,
+        };
+        for o in [
+            core::BatchOutcome::Done,
+            core::BatchOutcome::Interface(id.clone()),
+            core::BatchOutcome::IfTransport(it.clone()),
+            core::BatchOutcome::Transport(core::TransportId { protocol_id: 0x57 }),
+        ] {
+            assert_eq!(batch_outcome((&o).into()).unwrap(), o);
+        }
+        for (kind, object) in [
+            (
+                core::ChangeKind::Replaced,
+                core::ChangedObject::Configuration,
+            ),
+            (core::ChangeKind::Changed, core::ChangedObject::Server),
+            (
+                core::ChangeKind::Created,
+                core::ChangedObject::Interface(id.clone()),
+            ),
+            (
+                core::ChangeKind::Deleted,
+                core::ChangedObject::IfTransport(it),
+            ),
+            (
+                core::ChangeKind::Changed,
+                core::ChangedObject::Transport(core::TransportId { protocol_id: 0x21 }),
+            ),
+        ] {
+            let c = core::Change {
+                seq: 9,
+                generation: 4,
+                kind,
+                object,
+                version: Some(core::Version::from_raw(3)),
+            };
+            assert_eq!(change(Some((&c).into())).unwrap(), c);
+        }
+        let mut bad: pb::Change = (&core::Change {
+            seq: 1,
+            generation: 1,
+            kind: core::ChangeKind::Created,
+            object: core::ChangedObject::Server,
+            version: None,
+        })
+            .into();
+        bad.kind = 99;
+        assert_eq!(
+            change(Some(bad)).unwrap_err().code,
+            WinError::ERROR_INVALID_PARAMETER
+        );
+    }
+
+    #[test]
     fn custom_info_round_trips() {
         let v = sample_custom();
         assert_eq!(custom_info(Some(v.clone().into())).unwrap(), v);
