@@ -97,7 +97,7 @@ pub(crate) fn fault_error(status: u32) -> Error {
 }
 
 /// Counters of what went over the binding (for the RPC-count benchmarks and tests).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct RpcStats {
     /// Calls (one per winreg operation, however many fragments it took).
     pub calls: u64,
@@ -105,6 +105,49 @@ pub struct RpcStats {
     pub fragments_sent: u64,
     /// Response fragments received.
     pub fragments_received: u64,
+    /// Calls per operation number (winreg opnums are below 36).
+    pub by_opnum: [u64; 36],
+}
+
+impl Default for RpcStats {
+    fn default() -> Self {
+        RpcStats {
+            calls: 0,
+            fragments_sent: 0,
+            fragments_received: 0,
+            by_opnum: [0; 36],
+        }
+    }
+}
+
+impl RpcStats {
+    /// What happened between `earlier` and `self`.
+    pub fn since(&self, earlier: &RpcStats) -> RpcStats {
+        let mut by_opnum = [0; 36];
+        for (i, n) in by_opnum.iter_mut().enumerate() {
+            *n = self.by_opnum[i] - earlier.by_opnum[i];
+        }
+        RpcStats {
+            calls: self.calls - earlier.calls,
+            fragments_sent: self.fragments_sent - earlier.fragments_sent,
+            fragments_received: self.fragments_received - earlier.fragments_received,
+            by_opnum,
+        }
+    }
+
+    /// The sum of two counters.
+    pub fn plus(&self, other: &RpcStats) -> RpcStats {
+        let mut by_opnum = [0; 36];
+        for (i, n) in by_opnum.iter_mut().enumerate() {
+            *n = self.by_opnum[i] + other.by_opnum[i];
+        }
+        RpcStats {
+            calls: self.calls + other.calls,
+            fragments_sent: self.fragments_sent + other.fragments_sent,
+            fragments_received: self.fragments_received + other.fragments_received,
+            by_opnum,
+        }
+    }
 }
 
 /// The common header of a received PDU.
@@ -329,6 +372,9 @@ impl Binding {
             ));
         }
         self.stats.calls += 1;
+        if let Some(n) = self.stats.by_opnum.get_mut(usize::from(opnum)) {
+            *n += 1;
+        }
         let result = self.exchange(opnum, stub);
         if let Err(e) = &result {
             // A fault leaves the stream in step; anything else may not have.

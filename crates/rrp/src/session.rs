@@ -228,7 +228,7 @@ impl Session {
                             },
                         ));
                     }
-                    self.entry(path).data_hint = reply.buffer.len();
+                    self.entry(path).data_hint = reply.required as usize;
                     return Ok(Some(out));
                 }
                 MORE_DATA if (reply.required as usize) > capacity => {
@@ -501,6 +501,9 @@ impl Session {
                     )
                 })?;
                 self.client.set_value(&h, name, v)?;
+                // Size the next multi-value read from what was written (exact for a new key).
+                let e = self.entry(path);
+                e.data_hint = e.data_hint.saturating_add(v.data.len());
                 self.apply_change(&Change::ValueSet(path.clone(), name.clone()), None)
             }
             Op::DeleteValue(path, name) => {
