@@ -583,6 +583,9 @@ pub(crate) mod tests {
     use std::collections::VecDeque;
     use std::sync::{Arc, Mutex};
 
+    /// What the scripted server answers a request (opnum, stub) with.
+    pub(crate) type Responder = Box<dyn FnMut(u16, &[u8]) -> Vec<u8> + Send>;
+
     /// A scripted server side for tests: it answers bind with a bind_ack carrying a CHALLENGE,
     /// then answers each request with a sealed response produced by `respond`.
     pub(crate) struct FakeServer {
@@ -590,7 +593,7 @@ pub(crate) mod tests {
         pub(crate) outbox: VecDeque<u8>,
         pub(crate) max_recv: u16,
         pub(crate) reply_frag: usize,
-        pub(crate) respond: Box<dyn FnMut(u16, &[u8]) -> Vec<u8> + Send>,
+        pub(crate) respond: Responder,
         server_seal: Option<NtlmSeal>,
         request: Vec<u8>,
         pub(crate) inbox: Vec<u8>,

@@ -15,6 +15,7 @@
 mod client;
 pub mod dcerpc;
 mod journal;
+pub mod name;
 mod ndr;
 mod ntlm;
 mod overlay;
@@ -25,6 +26,7 @@ pub mod testkit;
 mod winreg;
 
 pub use dcerpc::RpcStats;
+pub use name::{SmbName, connect, parse_smb_url, resolve};
 pub use registry::{RrpOptions, RrpRegistry};
 
 #[cfg(test)]

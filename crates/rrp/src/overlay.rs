@@ -29,18 +29,6 @@ pub(crate) enum Op {
     DeleteValue(String, String),
 }
 
-impl Op {
-    /// The key the change is about.
-    pub(crate) fn path(&self) -> &str {
-        match self {
-            Op::DeleteTree(p)
-            | Op::CreateKey(p)
-            | Op::SetValue(p, _, _)
-            | Op::DeleteValue(p, _) => p,
-        }
-    }
-}
-
 impl std::fmt::Display for Op {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
@@ -60,8 +48,6 @@ pub(crate) trait ServerView {
     fn exists(&mut self, path: &str) -> Result<bool>;
     /// The key's subkeys in server order; `None` if it does not exist.
     fn subkeys(&mut self, path: &str) -> Result<Option<Vec<String>>>;
-    /// The key's values in server order; `None` if it does not exist.
-    fn values(&mut self, path: &str) -> Result<Option<Vec<(String, RegValue)>>>;
     /// Those of the key's values named in `wanted` (all of them when `wanted` is empty), in
     /// server order; `None` if the key does not exist.
     fn wanted_values(
@@ -141,11 +127,6 @@ impl Overlay {
     /// An overlay with nothing in it.
     pub(crate) fn new() -> Self {
         Self::default()
-    }
-
-    /// True if the transaction changed nothing.
-    pub(crate) fn is_empty(&self) -> bool {
-        self.nodes.is_empty()
     }
 
     /// The overlay of a commit journal, built without reading the server: it reads as the
@@ -503,16 +484,15 @@ pub(crate) mod tests {
             self.0
                 .transact(TxMode::Read, &mut |tx| opt(tx.subkeys(path)))
         }
-        fn values(&mut self, path: &str) -> Result<Option<Vec<(String, RegValue)>>> {
-            self.0
-                .transact(TxMode::Read, &mut |tx| opt(tx.values(path)))
-        }
         fn wanted_values(
             &mut self,
             path: &str,
             wanted: &[&str],
         ) -> Result<Option<Vec<(String, RegValue)>>> {
-            Ok(self.values(path)?.map(|mut v| {
+            let all = self
+                .0
+                .transact(TxMode::Read, &mut |tx| opt(tx.values(path)))?;
+            Ok(all.map(|mut v| {
                 v.retain(|(n, _)| mprconfig_core::registry::is_wanted(wanted, n));
                 v
             }))

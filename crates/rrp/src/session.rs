@@ -577,10 +577,6 @@ impl ServerView for Session {
         Ok(Some(list))
     }
 
-    fn values(&mut self, path: &str) -> Result<Option<Vec<(String, RegValue)>>> {
-        self.wanted_values(path, &[])
-    }
-
     fn wanted_values(
         &mut self,
         path: &str,
