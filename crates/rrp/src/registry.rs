@@ -117,9 +117,6 @@ fn open_session(o: &RrpOptions) -> Result<Session> {
     Session::new(client, &o.root)
 }
 
-/// The largest journal (encoded) left pending after a commit; a bigger one is recorded at once, so that readers do not fetch a large journal with every transaction.
-const LAZY_JOURNAL: usize = 2048;
-
 fn is_transport(e: &Error) -> bool {
     e.code == WinError::RPC_S_SERVER_UNAVAILABLE
 }
@@ -374,11 +371,11 @@ impl RrpRegistry {
         Ok(())
     }
 
-    /// Applies `ops` as the commit from `w.state` to the next generation. With `lazy`, a
-    /// small journal is left in the state value once applied: releasing the lock says it is
-    /// complete, and the next writer records it together with its own commit (one RPC less per
-    /// write; readers see it as committed either way).
-    fn commit(&self, s: &mut Session, w: &mut Writer, ops: &[Op], lazy: bool) -> Result<()> {
+    /// Applies `ops` as the commit from `w.state` to the next generation: the journal first,
+    /// then the changes, then the record of the commit. The record is written at once rather
+    /// than left for the next writer: a journal left in the state value would keep masking
+    /// later changes by writers that bypass the lock (readers apply it over the server).
+    fn commit(&self, s: &mut Session, w: &mut Writer, ops: &[Op]) -> Result<()> {
         if ops.is_empty() {
             let done = w.state.committed(&[], false);
             s.write_state(&done)?;
@@ -453,12 +450,6 @@ impl RrpRegistry {
         if self.options.flush {
             s.flush_root()?;
         }
-        if lazy && w.state.encode().len().saturating_sub(before.encode().len()) <= LAZY_JOURNAL {
-            // Left pending; the caches stay tagged with the committed generation (replaying
-            // the journal's changes on them later changes nothing).
-            s.synced_to(before.generation);
-            return Ok(());
-        }
         let done = before.committed(ops, false);
         s.write_state(&done).map_err(|e| {
             Error::new(
@@ -487,7 +478,7 @@ impl RrpRegistry {
             last_beat: Instant::now(),
             interval: self.options.lock_lease / 3,
         };
-        let outcome = self.holding(s, &mut w, !markers.is_empty(), f);
+        let outcome = self.holding(s, &mut w, f);
         match outcome {
             Ok(v) => {
                 Self::release(s, &markers)?;
@@ -507,28 +498,22 @@ impl RrpRegistry {
         &self,
         s: &mut Session,
         w: &mut Writer,
-        broke: bool,
         f: &mut dyn FnMut(&mut dyn RegistryTx) -> Result<T>,
     ) -> Result<T> {
         if let Some(journal) = w.state.pending.take() {
-            if broke {
-                // The previous holder died mid-commit (its lock went stale): finish its work
-                // first, re-applying the whole journal (it is idempotent).
-                s.sync(&w.state)?;
-                self.commit(s, w, &journal, false).map_err(|e| {
-                    Error::new(
-                        e.code,
-                        format!(
-                            "completing an interrupted commit of another writer failed: {}",
-                            e.detail
-                        ),
-                    )
-                })?;
-            } else {
-                // Its writer applied all of it and then released the lock: it is committed,
-                // and its record is written together with this transaction's own.
-                w.state = w.state.committed(&journal, false);
-            }
+            // The previous holder died mid-commit (its lock went stale and was broken, or it
+            // could not record its commit): finish its work first, re-applying the whole
+            // journal (it is idempotent).
+            s.sync(&w.state)?;
+            self.commit(s, w, &journal).map_err(|e| {
+                Error::new(
+                    e.code,
+                    format!(
+                        "completing an interrupted commit of another writer failed: {}",
+                        e.detail
+                    ),
+                )
+            })?;
         }
         s.sync(&w.state)?;
         let generation = w.state.generation;
@@ -549,7 +534,7 @@ impl RrpRegistry {
             Ok(Err(e)) => Err(e),
             Ok(Ok(v)) => {
                 let ops = overlay.ops();
-                self.commit(s, w, &ops, true)?;
+                self.commit(s, w, &ops)?;
                 Ok(v)
             }
         }
