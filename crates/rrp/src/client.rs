@@ -4,7 +4,9 @@
 use mprconfig_core::registry::RegValue;
 use mprconfig_core::{Error, Result, WinError};
 
-use crate::dcerpc::{Binding, RpcStats};
+use crate::dcerpc::Binding;
+#[cfg(test)]
+use crate::dcerpc::RpcStats;
 use crate::winreg::{self as w, Hkey, KeyInfo, MAXIMUM_ALLOWED, opnum};
 
 /// `ERROR_MORE_DATA`.
@@ -45,6 +47,7 @@ impl WinregClient {
         self.hklm
     }
 
+    #[cfg(test)]
     pub(crate) fn stats(&self) -> RpcStats {
         self.binding.stats()
     }

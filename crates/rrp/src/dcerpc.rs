@@ -150,6 +150,16 @@ impl RpcStats {
     }
 }
 
+/// Counters shared between a registry and every binding it opens (readable while a call is
+/// in flight, and continued across reconnects).
+pub(crate) type SharedStats = std::sync::Arc<std::sync::Mutex<RpcStats>>;
+
+fn bump(stats: &SharedStats, f: impl FnOnce(&mut RpcStats)) {
+    f(&mut stats
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner));
+}
+
 /// The common header of a received PDU.
 #[derive(Clone, Copy, Debug)]
 struct Header {
@@ -245,7 +255,7 @@ pub(crate) struct Binding {
     max_send: usize,
     /// Bytes received beyond the PDU being read.
     inbox: Vec<u8>,
-    stats: RpcStats,
+    stats: SharedStats,
     /// Set once the stream or the sealing state is out of step: no further call can work.
     broken: Option<String>,
 }
@@ -281,7 +291,11 @@ fn read_pdu(pipe: &mut dyn Pipe, inbox: &mut Vec<u8>) -> Result<(Header, Vec<u8>
 
 impl Binding {
     /// Binds to winreg over `pipe`, authenticating with NTLM at packet privacy.
-    pub(crate) fn bind(mut pipe: Box<dyn Pipe>, mut ntlm: NtlmClient) -> Result<Binding> {
+    pub(crate) fn bind(
+        mut pipe: Box<dyn Pipe>,
+        mut ntlm: NtlmClient,
+        stats: SharedStats,
+    ) -> Result<Binding> {
         let negotiate = ntlm.negotiate();
         let mut body = Vec::new();
         body.extend_from_slice(&OFFERED_FRAG.to_le_bytes()); // max_xmit_frag
@@ -348,14 +362,18 @@ impl Binding {
             call_id: 1,
             max_send: max_recv_by_server,
             inbox,
-            stats: RpcStats::default(),
+            stats,
             broken: None,
         })
     }
 
     /// What went over this binding so far.
+    #[cfg(test)]
     pub(crate) fn stats(&self) -> RpcStats {
-        self.stats
+        *self
+            .stats
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// True once the binding cannot carry another call.
@@ -371,10 +389,12 @@ impl Binding {
                 format!("the winreg binding is no longer usable: {why}"),
             ));
         }
-        self.stats.calls += 1;
-        if let Some(n) = self.stats.by_opnum.get_mut(usize::from(opnum)) {
-            *n += 1;
-        }
+        bump(&self.stats, |s| {
+            s.calls += 1;
+            if let Some(n) = s.by_opnum.get_mut(usize::from(opnum)) {
+                *n += 1;
+            }
+        });
         let result = self.exchange(opnum, stub);
         if let Err(e) = &result {
             // A fault leaves the stream in step; anything else may not have.
@@ -430,7 +450,7 @@ impl Binding {
                 CALL_HEADER_LEN..CALL_HEADER_LEN + chunk.len() + pad,
             );
             pdu.extend_from_slice(&sig);
-            self.stats.fragments_sent += 1;
+            bump(&self.stats, |s| s.fragments_sent += 1);
             if last {
                 break self.pipe.transceive(&pdu)?;
             }
@@ -446,7 +466,7 @@ impl Binding {
         let mut first = true;
         loop {
             let (h, mut pdu) = read_pdu(&mut *self.pipe, &mut self.inbox)?;
-            self.stats.fragments_received += 1;
+            bump(&self.stats, |s| s.fragments_received += 1);
             if h.call_id != call_id {
                 return Err(protocol(format!(
                     "reply for call {} while waiting for {call_id}",
@@ -573,7 +593,11 @@ pub fn fuzz_bind_and_call(challenge_ack: &[u8], reply: &[u8]) -> Result<Vec<u8>>
     let pipe = Canned {
         answers: [challenge_ack.to_vec(), reply.to_vec()].into(),
     };
-    let mut b = Binding::bind(Box::new(pipe), NtlmClient::new("user", "password", ""))?;
+    let mut b = Binding::bind(
+        Box::new(pipe),
+        NtlmClient::new("user", "password", ""),
+        SharedStats::default(),
+    )?;
     b.call(crate::winreg::opnum::QUERY_VALUE, &[0; 8])
 }
 
@@ -754,7 +778,12 @@ pub(crate) mod tests {
 
     /// A binding over `server` whose session key is [`TEST_KEY`].
     pub(crate) fn known_key_binding(server: FakeServer) -> Binding {
-        let mut b = Binding::bind(Box::new(server), NtlmClient::new("u", "p", "")).unwrap();
+        let mut b = Binding::bind(
+            Box::new(server),
+            NtlmClient::new("u", "p", ""),
+            SharedStats::default(),
+        )
+        .unwrap();
         b.seal = NtlmSeal::new(&TEST_KEY, 0xE288_8235).unwrap();
         b
     }
@@ -819,7 +848,12 @@ pub(crate) mod tests {
             }
         }
         let server = FakeServer::new(|_, req| req.to_vec());
-        let mut b = Binding::bind(Box::new(Tamper(server)), NtlmClient::new("u", "p", "")).unwrap();
+        let mut b = Binding::bind(
+            Box::new(Tamper(server)),
+            NtlmClient::new("u", "p", ""),
+            SharedStats::default(),
+        )
+        .unwrap();
         b.seal = NtlmSeal::new(&TEST_KEY, 0xE288_8235).unwrap();
         let e = b.call(17, b"0123456789abcdef").unwrap_err();
         assert_eq!(e.code, WinError::ERROR_ACCESS_DENIED, "{e}");

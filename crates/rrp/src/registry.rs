@@ -20,7 +20,7 @@ use mprconfig_core::registry::{RegistryTx, SubkeyVisitor, TxMode};
 use mprconfig_core::{Error, RegValue, Registry, Result, WinError};
 
 use crate::client::WinregClient;
-use crate::dcerpc::{Binding, RpcStats};
+use crate::dcerpc::{Binding, RpcStats, SharedStats};
 use crate::journal::State;
 use crate::ntlm::NtlmClient;
 use crate::overlay::{self, Op, Overlay};
@@ -107,11 +107,12 @@ impl RrpOptions {
     }
 }
 
-fn open_session(o: &RrpOptions) -> Result<Session> {
+fn open_session(o: &RrpOptions, stats: &SharedStats) -> Result<Session> {
     let pipe = SmbPipe::open(&o.target())?;
     let binding = Binding::bind(
         Box::new(pipe),
         NtlmClient::new(&o.user, &o.password, &o.domain),
+        stats.clone(),
     )?;
     let client = WinregClient::new(binding)?;
     Session::new(client, &o.root)
@@ -123,21 +124,17 @@ fn is_transport(e: &Error) -> bool {
 
 struct Inner {
     session: Option<Session>,
-    /// Counters of sessions that ended (a reconnect starts a new binding).
-    carried: RpcStats,
+    /// Counters of every binding this registry opened.
+    stats: SharedStats,
 }
 
 impl Inner {
-    fn add(a: RpcStats, b: RpcStats) -> RpcStats {
-        a.plus(&b)
-    }
-
     fn session(&mut self, o: &RrpOptions) -> Result<&mut Session> {
         if self.session.as_ref().is_some_and(Session::is_broken) {
             self.retire();
         }
         if self.session.is_none() {
-            let s = open_session(o).map_err(|e| match e.code {
+            let s = open_session(o, &self.stats).map_err(|e| match e.code {
                 WinError::ERROR_BAD_NETPATH => Error::new(
                     WinError::RPC_S_SERVER_UNAVAILABLE,
                     format!("the server went away and reconnecting failed: {}", e.detail),
@@ -150,9 +147,7 @@ impl Inner {
     }
 
     fn retire(&mut self) {
-        if let Some(s) = self.session.take() {
-            self.carried = Self::add(self.carried, s.stats());
-        }
+        self.session = None;
     }
 }
 
@@ -164,6 +159,7 @@ pub struct RrpRegistry {
     options: RrpOptions,
     owner: String,
     inner: Mutex<Inner>,
+    stats: SharedStats,
 }
 
 impl std::fmt::Debug for RrpRegistry {
@@ -215,7 +211,8 @@ fn describe(ops: &[Op]) -> String {
 impl RrpRegistry {
     /// Connects and signs in (so a wrong name, password or right fails here: 53, 1326, 5).
     pub fn connect(options: RrpOptions) -> Result<Self> {
-        let session = open_session(&options)?;
+        let stats = SharedStats::default();
+        let session = open_session(&options, &stats)?;
         let mut token = [0u8; 8];
         getrandom::fill(&mut token)
             .map_err(|e| Error::new(WinError::ERROR_INTERNAL_ERROR, e.to_string()))?;
@@ -230,8 +227,9 @@ impl RrpRegistry {
             owner,
             inner: Mutex::new(Inner {
                 session: Some(session),
-                carried: RpcStats::default(),
+                stats: stats.clone(),
             }),
+            stats,
         })
     }
 
@@ -240,17 +238,10 @@ impl RrpRegistry {
         &self.options
     }
 
-    /// RPCs made so far (all sessions of this registry together).
+    /// RPCs made so far (all sessions of this registry together); readable while a
+    /// transaction runs.
     pub fn rpc_stats(&self) -> RpcStats {
-        let inner = self.inner.lock().unwrap_or_else(PoisonError::into_inner);
-        Inner::add(
-            inner.carried,
-            inner
-                .session
-                .as_ref()
-                .map(Session::stats)
-                .unwrap_or_default(),
-        )
+        *self.stats.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     /// Drops every cached key structure (as after a change by a program that does not use

@@ -32,6 +32,7 @@ fn client() -> Option<WinregClient> {
     let binding = Binding::bind(
         Box::new(pipe),
         NtlmClient::new(&target.user, &target.password, ""),
+        Default::default(),
     )
     .expect("bind winreg at packet privacy");
     Some(WinregClient::new(binding).expect("OpenLocalMachine"))

@@ -9,7 +9,6 @@ use mprconfig_core::registry::{fold, is_wanted, names_equal, split_parent};
 use mprconfig_core::{Error, RegValue, Result, WinError};
 
 use crate::client::{FILE_NOT_FOUND, MORE_DATA, WinregClient};
-use crate::dcerpc::RpcStats;
 use crate::journal::{Change, State};
 use crate::overlay::{Op, ServerView};
 use crate::winreg::{Hkey, KeyInfo};
@@ -87,10 +86,6 @@ impl Session {
             control: None,
             state_hint: 4096,
         })
-    }
-
-    pub(crate) fn stats(&self) -> RpcStats {
-        self.client.stats()
     }
 
     pub(crate) fn is_broken(&self) -> bool {

@@ -72,8 +72,10 @@ fn open_error(target: &SmbTarget, stage: &str, e: &smb2::Error) -> Error {
         (K::GuestSessionRefused, _) | (K::AuthRequired, _) => (WinError::ERROR_LOGON_FAILURE, ""),
         (_, Some(NtStatus::ACCESS_DENIED)) => (
             WinError::ERROR_ACCESS_DENIED,
-            if stage == "tree connect" {
-                " (a server that requires SMB3 encryption for IPC$ also answers this way, see docs/rrp.md)"
+            if stage == "SMB session setup" || stage == "tree connect" {
+                " (a server that requires SMB3 encryption refuses this way every client that does not \
+                 offer it, and the smb2 crate does not: allow unencrypted SMB on the server; the \
+                 registry traffic is sealed by DCE/RPC packet privacy either way, see docs/rrp.md)"
             } else {
                 ""
             },

@@ -331,29 +331,40 @@ impl SambaServer {
         Err("smbd could not be started".into())
     }
 
-    /// Kills the server and every helper it started, at once (no shutdown, as a crash).
+    /// Kills the server and every helper it started, at once (no shutdown, as a crash), and
+    /// returns once all of them are gone (so the port is free again).
     pub fn kill(&mut self) {
         let Some(mut child) = self.child.take() else {
             return;
         };
+        let pid = child.id() as i32;
         if self.namespaced {
-            // smbd is PID 1 of the namespace: its death takes every process in it along.
-            let children =
-                std::fs::read_to_string(format!("/proc/{0}/task/{0}/children", child.id()))
-                    .unwrap_or_default();
-            for pid in children
+            // smbd is PID 1 of the namespace: its death takes every process in it along, and
+            // `unshare` exits only after that, so waiting for it waits for all of them.
+            let children = std::fs::read_to_string(format!("/proc/{pid}/task/{pid}/children"))
+                .unwrap_or_default();
+            let mut killed = false;
+            for p in children
                 .split_whitespace()
                 .filter_map(|p| p.parse::<i32>().ok())
             {
                 // SAFETY: plain syscall on our own child's child.
-                unsafe { libc::kill(pid, libc::SIGKILL) };
+                killed |= unsafe { libc::kill(p, libc::SIGKILL) } == 0;
             }
-            let _ = child.kill();
+            if !killed {
+                let _ = child.kill();
+            }
+            let _ = child.wait();
         } else {
-            // SAFETY: plain syscall on the process group our child leads.
-            unsafe { libc::killpg(child.id() as i32, libc::SIGKILL) };
+            // SAFETY: plain syscalls on the process group our child leads.
+            unsafe { libc::killpg(pid, libc::SIGKILL) };
+            let _ = child.wait();
+            let deadline = Instant::now() + Duration::from_secs(10);
+            // SAFETY: signal 0 only asks whether any member of the group is left.
+            while unsafe { libc::killpg(pid, 0) } == 0 && Instant::now() < deadline {
+                std::thread::sleep(Duration::from_millis(10));
+            }
         }
-        let _ = child.wait();
     }
 
     /// Starts the server again on the same state (after [`Self::kill`]).
