@@ -13,7 +13,7 @@ use mprconfig_rrp::{RrpOptions, RrpRegistry};
 use support::*;
 
 fn code(r: mprconfig_core::Result<RrpRegistry>) -> WinError {
-    r.err().expect("the connection must fail").code
+    r.expect_err("the connection must fail").code
 }
 
 #[test]
