@@ -250,7 +250,7 @@ pub fn windows_host(name: &str) -> Result<Option<SmbName>> {
     };
     let user = text("user")?.ok_or_else(|| bad("a Windows host needs user = \"...\""))?;
     let domain = text("domain")?.unwrap_or_default();
-    let host = text("host")?.unwrap_or_else(|| bare.to_string());
+    let host = text("host")?.unwrap_or_else(|| key.trim_start_matches('\\').to_string());
     let port = match entry.get("port") {
         None => DEFAULT_PORT,
         Some(v) => v
