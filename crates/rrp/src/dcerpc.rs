@@ -367,6 +367,23 @@ impl Binding {
         })
     }
 
+    /// A binding already sealed with `seal`, for the fuzz target (no bind exchange).
+    pub(crate) fn sealed_for_fuzzing(
+        pipe: Box<dyn Pipe>,
+        seal: NtlmSeal,
+        stats: SharedStats,
+    ) -> Binding {
+        Binding {
+            pipe,
+            seal,
+            call_id: 1,
+            max_send: OFFERED_FRAG as usize,
+            inbox: Vec::new(),
+            stats,
+            broken: None,
+        }
+    }
+
     /// What went over this binding so far.
     #[cfg(test)]
     pub(crate) fn stats(&self) -> RpcStats {
@@ -749,7 +766,7 @@ pub(crate) mod tests {
     /// a client whose key is known (see `known_key_binding`).
     fn server_seal() -> NtlmSeal {
         let mut s = NtlmSeal::new(&TEST_KEY, 0xE288_8235).unwrap();
-        s.swap_directions_for_test();
+        s.swap_directions();
         s
     }
 

@@ -14,6 +14,8 @@
 
 mod client;
 pub mod dcerpc;
+#[doc(hidden)]
+pub mod fuzzing;
 mod journal;
 pub mod name;
 mod ndr;
