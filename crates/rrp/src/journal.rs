@@ -13,10 +13,10 @@ const VERSION: u16 = 1;
 const FLAG_PENDING: u16 = 1;
 
 /// The log keeps at most this many commits ...
-const LOG_ENTRIES: usize = 64;
+const LOG_ENTRIES: usize = 32;
 /// ... and at most this many encoded bytes (a commit bigger than half of it is logged as
 /// "changed too much: forget every cache").
-const LOG_BYTES: usize = 16 * 1024;
+const LOG_BYTES: usize = 8 * 1024;
 
 /// What a commit changed in the tree's shape (value data is never cached, so data-only
 /// changes need no entry beyond the value name).

@@ -13,6 +13,7 @@
 //! transactions out of a protocol that has none (`docs/rrp.md`).
 
 mod client;
+mod config;
 pub mod dcerpc;
 #[doc(hidden)]
 pub mod fuzzing;
@@ -27,6 +28,7 @@ mod smb;
 pub mod testkit;
 mod winreg;
 
+pub use config::RrpConfig;
 pub use dcerpc::RpcStats;
 pub use name::{SmbName, connect, parse_smb_url, resolve};
 pub use registry::{RrpOptions, RrpRegistry};

@@ -84,7 +84,7 @@ impl Session {
             tick: 0,
             synced: None,
             control: None,
-            state_hint: 4096,
+            state_hint: 16 * 1024,
         })
     }
 
@@ -209,7 +209,8 @@ impl Session {
     ) -> Result<Option<Vec<(String, RegValue)>>> {
         let refs: Vec<&str> = names.iter().map(String::as_str).collect();
         let mut capacity = self.cached(path).map_or(256, |e| e.data_hint).max(16);
-        for _ in 0..3 {
+        // Values may grow between two calls (another writer): retry with room to spare.
+        for _ in 0..6 {
             let reply = self.client.query_multiple(h, &refs, capacity)?;
             match reply.status {
                 0 => {
@@ -227,7 +228,8 @@ impl Session {
                     return Ok(Some(out));
                 }
                 MORE_DATA if (reply.required as usize) > capacity => {
-                    capacity = (reply.required as usize).min(crate::winreg::MAX_DATA);
+                    let need = reply.required as usize;
+                    capacity = (need + need / 4).min(crate::winreg::MAX_DATA);
                 }
                 FILE_NOT_FOUND => return Ok(None),
                 _ => break,
@@ -243,8 +245,10 @@ impl Session {
 
     /// One value of the key behind `h`.
     fn query_one(&mut self, h: &Hkey, name: &str) -> Result<Option<RegValue>> {
-        let mut capacity = 1024;
-        for _ in 0..3 {
+        // Room for the blobs of a typical configuration in one call (the request does not
+        // carry the buffer, only its size).
+        let mut capacity = 16 * 1024;
+        for _ in 0..4 {
             let r = self.client.query_value(h, name, capacity)?;
             match r.status {
                 0 => {
@@ -292,17 +296,19 @@ impl Session {
             return Ok(State::default());
         };
         let mut capacity = self.state_hint;
-        for _ in 0..3 {
+        // The value grows while writers commit: each retry asks for more than was missing.
+        for _ in 0..8 {
             let r = self.client.query_value(&h, STATE_VALUE, capacity)?;
             match r.status {
                 0 => {
-                    self.state_hint = r.data.len().max(4096);
+                    // Asking for room costs nothing on the wire (only the reply carries data).
+                    self.state_hint = (r.data.len() * 2).max(16 * 1024);
                     return State::decode(&r.data);
                 }
                 FILE_NOT_FOUND => return Ok(State::default()),
                 _ => match r.size {
                     Some(n) if n as usize > capacity => {
-                        capacity = (n as usize).min(crate::winreg::MAX_DATA)
+                        capacity = (n as usize * 2).min(crate::winreg::MAX_DATA)
                     }
                     _ => break,
                 },
@@ -318,7 +324,7 @@ impl Session {
     pub(crate) fn write_state(&mut self, state: &State) -> Result<()> {
         let h = self.control(true)?.expect("created");
         let bytes = state.encode();
-        self.state_hint = bytes.len().max(4096);
+        self.state_hint = (bytes.len() * 2).max(16 * 1024);
         self.client
             .set_value(&h, STATE_VALUE, &RegValue::binary(bytes))
     }

@@ -1,4 +1,4 @@
-//! The core conformance suite against `RegistryConfig<RrpRegistry>` on a scratch Samba server
+//! The core conformance suite against `RrpConfig` (`RegistryConfig<RrpRegistry>`) on a scratch Samba server
 //! (the fourth backend, after the in-memory registry, the SQLite store and the remote client).
 //! Every backend is a fresh configuration under its own root key of one shared smbd; every
 //! `connect()` is a new SMB connection, as another program (or another Windows client) would
@@ -7,8 +7,8 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use mprconfig_conformance::{Backend, conformance_suite, test_links};
-use mprconfig_core::{RegistryConfig, RouterConfig};
-use mprconfig_rrp::{RrpOptions, RrpRegistry, testkit};
+use mprconfig_core::RouterConfig;
+use mprconfig_rrp::{RrpConfig, RrpOptions, RrpRegistry, testkit};
 
 struct RrpBackend {
     options: RrpOptions,
@@ -16,7 +16,7 @@ struct RrpBackend {
 
 impl Backend for RrpBackend {
     fn connect(&self) -> Box<dyn RouterConfig> {
-        Box::new(RegistryConfig::new(
+        Box::new(RrpConfig::new(
             RrpRegistry::connect(self.options.clone()).expect("connect to the scratch smbd"),
         ))
     }

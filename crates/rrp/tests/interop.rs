@@ -152,3 +152,39 @@ fn a_windows_tree_imported_by_samba_reads_back_identical() {
         .map(|(_, v)| v.data.clone());
     assert_eq!(blob, raw, "the interface-transport blob, byte for byte");
 }
+
+#[test]
+fn refresh_sees_interfaces_other_programs_created() {
+    let Some(server) = shared() else { return };
+    let root = fresh_root("interop-refresh");
+    let config = mprconfig_rrp::RrpConfig::new(admin(server, &root));
+    config.install(&[]).unwrap();
+    assert!(config.interface_get_handle("made-by-regedit").is_err());
+    // Another program (Samba's tool standing in for regedit) adds an interface key.
+    let key = format!(r"HKLM\{root}\{}\77", l::INTERFACES);
+    server
+        .tool("net", &server.admin, &["createkey", &key])
+        .unwrap();
+    server
+        .tool(
+            "net",
+            &server.admin,
+            &["setvalue", &key, "InterfaceName", "sz", "made-by-regedit"],
+        )
+        .unwrap();
+    server
+        .tool(
+            "net",
+            &server.admin,
+            &["setvalue", &key, "Type", "dword", "2"],
+        )
+        .unwrap();
+    // MprConfigServerRefresh drops every cache, the backend's included.
+    config.refresh().unwrap();
+    let id = config.interface_get_handle("made-by-regedit").unwrap();
+    assert_eq!(id.key, 77);
+    assert_eq!(
+        config.interface_get_info(&id).unwrap().if_type,
+        InterfaceType::FULL_ROUTER
+    );
+}
