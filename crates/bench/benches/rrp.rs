@@ -27,8 +27,8 @@ use mprconfig_core::{
 };
 use mprconfig_remote::RemoteConfig;
 use mprconfig_remote::tls::Trust;
-use mprconfig_rrp::testkit::SambaServer;
 use mprconfig_rrp::{RpcStats, RrpConfig, RrpOptions, RrpRegistry};
+use mprconfig_rrp_testkit::SambaServer;
 
 const SERVE_ENV: &str = "MPRCONFIG_BENCH_RRP_SERVE_MPRD";
 const IP: u32 = 0x21;

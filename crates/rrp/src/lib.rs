@@ -25,7 +25,6 @@ mod overlay;
 mod registry;
 mod session;
 mod smb;
-pub mod testkit;
 mod winreg;
 
 pub use config::RrpConfig;

@@ -9,7 +9,7 @@ use crate::client::{FILE_NOT_FOUND, MORE_DATA, WinregClient};
 use crate::dcerpc::Binding;
 use crate::ntlm::NtlmClient;
 use crate::smb::{SmbPipe, SmbTarget};
-use crate::testkit;
+use mprconfig_rrp_testkit as testkit;
 
 fn client() -> Option<WinregClient> {
     let server = match testkit::shared() {

@@ -8,7 +8,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use mprconfig_conformance::{Backend, conformance_suite, test_links};
 use mprconfig_core::RouterConfig;
-use mprconfig_rrp::{RrpConfig, RrpOptions, RrpRegistry, testkit};
+use mprconfig_rrp::{RrpConfig, RrpOptions, RrpRegistry};
+use mprconfig_rrp_testkit as testkit;
 
 struct RrpBackend {
     options: RrpOptions,

@@ -114,7 +114,7 @@ fn a_server_that_requires_smb3_encryption_is_refused_with_a_precise_error() {
 /// Starts `work` on its own thread, kills the server once `reg` has made `after` more calls,
 /// and returns what `work` returned.
 fn kill_during<T: Send>(
-    server: &mut mprconfig_rrp::testkit::SambaServer,
+    server: &mut mprconfig_rrp_testkit::SambaServer,
     reg: &RrpRegistry,
     after: u64,
     work: impl FnOnce() -> T + Send,

@@ -6,8 +6,8 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use mprconfig_core::{Registry, RegistryTx, Result, TxMode};
-use mprconfig_rrp::testkit::{self, SambaServer, TestUser};
 use mprconfig_rrp::{RrpOptions, RrpRegistry};
+use mprconfig_rrp_testkit::{self as testkit, SambaServer, TestUser};
 
 /// The binary's shared server, or `None` after printing why the test is skipped.
 pub fn shared() -> Option<&'static SambaServer> {

@@ -1,4 +1,6 @@
-//! A scratch Samba server on loopback, for this crate's tests and benchmarks.
+//! `mprconfig-rrp-testkit`: a scratch Samba server on loopback, for the MS-RRP tests and
+//! benchmarks of `mprconfig-rrp` and of the crates above it (the Rust API, the CLI and the C
+//! library reaching it through `smb://` names). Not published: it starts `smbd` as root.
 //!
 //! [`SambaServer::start`] writes an `smb.conf` with every state directory under `/dev/shm`
 //! (fast, and gone with the machine), adds two users with random passwords — an administrator
