@@ -3,13 +3,13 @@
 //! `\PIPE\winreg` named pipe on SMB2/3), so that `RegistryConfig` — the `MprConfig*`
 //! semantics, written once — manages the `RemoteAccess` tree of a real Windows RRAS server (or
 //! of Samba) exactly as it manages the local store. It sits beside `mprconfig-store` in the flow
-//! of `docs/spec/DESIGN.md` §9: `mprconfig::connect("smb://...")` opens
-//! `RegistryConfig<RrpRegistry>`.
+//! of `docs/spec/DESIGN.md` §9: `mprconfig::connect(Some("smb://..."))` opens [`RrpConfig`]
+//! (`RegistryConfig<RrpRegistry>`).
 //!
-//! Layers, bottom up: [`smb`] opens the pipe with the `smb2` crate (NTLMv2, signing, SMB3
-//! encryption when the server demands it); [`dcerpc`] binds winreg with NTLM at packet privacy
-//! and carries sealed, fragmented calls; [`winreg`] and [`ndr`] encode the opnums; [`session`]
-//! caches handles and key structure; [`overlay`], [`journal`] and [`registry`] make
+//! Layers, bottom up: `smb` opens the pipe with the `smb2` crate (NTLMv2, signing);
+//! [`dcerpc`] binds winreg with NTLM at packet privacy
+//! and carries sealed, fragmented calls; `winreg` and `ndr` encode the opnums; `session`
+//! caches handles and key structure; `overlay`, `journal` and `registry` make
 //! transactions out of a protocol that has none (`docs/rrp.md`).
 
 mod client;

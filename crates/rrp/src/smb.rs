@@ -4,9 +4,10 @@
 //! already be inside a Tokio runtime (the daemon's blocking pool). So each pipe owns one
 //! worker thread running a current-thread runtime, and calls reach it over a channel: the
 //! caller's thread only blocks on a reply, never enters a runtime. The SMB session signs
-//! every message (SMB 2.x/3.x signing, as the server requires) and is encrypted when the
-//! server demands SMB3 encryption; confidentiality of the registry traffic itself comes from
-//! DCE/RPC packet privacy above this layer (see `docs/rrp.md`).
+//! every message (SMB 2.x/3.x signing, as the server requires). The `smb2` crate does not
+//! offer SMB3 encryption in its NEGOTIATE, so a server that *requires* it refuses the session
+//! (mapped to `ERROR_ACCESS_DENIED` naming that cause, in [`open_error`]); confidentiality of
+//! the registry traffic comes from DCE/RPC packet privacy above this layer (`docs/rrp.md`).
 
 use std::sync::mpsc;
 use std::time::Duration;
