@@ -30,8 +30,9 @@ fn mprcfg_manages_an_ms_rrp_server_with_the_same_commands_and_output_as_locally(
     ));
 
     // A server with the RRAS role has its service key (without it, a backup or import gives 2,
-    // as on Windows: registry-layout §5.1); then a Windows 7 RemoteAccess export onto it, shown and exported back byte-identical
-    // (every key and value went through Samba's registry and back).
+    // as on Windows: registry-layout §5.1); then a Windows 7 RemoteAccess export onto it,
+    // shown and exported back byte-identical (every key and value went through Samba's
+    // registry and back).
     server
         .tool(
             "net",
