@@ -2,6 +2,7 @@
 //! JSON with `--json`, and progress on a terminal only.
 
 use std::io::{IsTerminal, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use serde_json::Value;
 
@@ -91,10 +92,19 @@ pub fn record(fields: &[(&str, String)]) -> String {
 /// pipes, files or tests).
 pub struct Progress(Option<indicatif::ProgressBar>);
 
+/// Set while a fan-out runs: its one progress bar replaces the per-command spinners, which
+/// would fight over the terminal from many threads.
+static SPINNERS_OFF: AtomicBool = AtomicBool::new(false);
+
 impl Progress {
+    /// Turns the spinners of [`Progress::start`] off for the rest of the process.
+    pub fn disable_spinners() {
+        SPINNERS_OFF.store(true, Ordering::Relaxed);
+    }
+
     /// Starts the spinner with a message.
     pub fn start(message: &str) -> Progress {
-        if !std::io::stderr().is_terminal() {
+        if !std::io::stderr().is_terminal() || SPINNERS_OFF.load(Ordering::Relaxed) {
             return Progress(None);
         }
         let bar = indicatif::ProgressBar::new_spinner();
