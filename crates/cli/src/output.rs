@@ -121,6 +121,50 @@ impl Progress {
     }
 }
 
+/// A progress bar over a known number of steps (a fleet's routers) on stderr, only when stderr
+/// is a terminal; otherwise every method does nothing.
+pub struct Bar(Option<indicatif::ProgressBar>);
+
+impl Progress {
+    /// A bar of `len` steps counting `unit`.
+    pub fn bar(len: u64, unit: &str) -> Bar {
+        if !std::io::stderr().is_terminal() {
+            return Bar(None);
+        }
+        let bar = indicatif::ProgressBar::new(len);
+        if let Ok(style) = indicatif::ProgressStyle::with_template(&format!(
+            "{{bar:40}} {{pos}}/{{len}} {unit} {{elapsed}}"
+        )) {
+            bar.set_style(style);
+        }
+        Bar(Some(bar))
+    }
+}
+
+impl Bar {
+    /// One more step done.
+    pub fn inc(&self, n: u64) {
+        if let Some(b) = &self.0 {
+            b.inc(n);
+        }
+    }
+
+    /// Runs `f` (which prints) with the bar hidden, so lines never mix with its redraw.
+    pub fn suspend<R>(&self, f: impl FnOnce() -> R) -> R {
+        match &self.0 {
+            Some(b) => b.suspend(f),
+            None => f(),
+        }
+    }
+
+    /// Removes the bar.
+    pub fn finish(&self) {
+        if let Some(b) = &self.0 {
+            b.finish_and_clear();
+        }
+    }
+}
+
 impl Drop for Progress {
     fn drop(&mut self) {
         if let Some(bar) = &self.0 {
