@@ -110,6 +110,15 @@ pub enum Command {
         /// The .reg file to read; `-` reads stdin.
         file: String,
     },
+    /// Make the configuration equal to a `show config` document: prints the difference, then
+    /// applies it in one atomic batch.
+    Load {
+        /// The JSON document; `-` reads stdin.
+        file: String,
+        /// Print the difference only; change nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
 }
 
 /// `show …`
@@ -136,6 +145,8 @@ pub enum Show {
         /// Interface name.
         name: String,
     },
+    /// The whole configuration as one JSON document (the form `load` reads; docs/cli.md).
+    Config,
 }
 
 /// `interface …`

@@ -31,6 +31,14 @@ pub const DEFAULT_JOBS: usize = 16;
 /// What output file names of a fleet run must contain, replaced by each router's name.
 pub const ROUTER_PLACEHOLDER: &str = "{router}";
 
+/// Set while a fleet runs: commands keep everything in their result instead of printing early.
+static ACTIVE: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Whether a fleet run is under way (see [`ACTIVE`]).
+pub fn active() -> bool {
+    ACTIVE.load(Ordering::Relaxed)
+}
+
 /// The routers of a fan-out run, in the order given.
 #[derive(Debug)]
 pub struct Fleet {
@@ -163,6 +171,7 @@ pub fn run(cli: &Cli, fleet: &Fleet) -> ExitCode {
         .clamp(1, n.max(1));
     // Many threads, one terminal: the fleet's bar replaces the per-command spinners.
     Progress::disable_spinners();
+    ACTIVE.store(true, Ordering::Relaxed);
     let bar = Progress::bar(n as u64, "routers");
     let next = AtomicUsize::new(0);
     let results: Mutex<Vec<Option<Outcome>>> = Mutex::new((0..n).map(|_| None).collect());

@@ -9,9 +9,11 @@
 
 mod args;
 mod commands;
+mod config_json;
 mod fanout;
 mod files;
 mod input;
+mod load;
 mod output;
 mod parse;
 mod routes;
@@ -53,6 +55,7 @@ pub(crate) fn describe(cmd: &Command) -> String {
             Show::Transports => "show transports".into(),
             Show::Transport { id } => format!("show transport {id}"),
             Show::Iftransports { name } => format!("show iftransports {name:?}"),
+            Show::Config => "show config".into(),
         },
         Command::Interface(c) => match c {
             InterfaceCmd::Add { name, .. } => format!("interface add {name:?}"),
@@ -102,6 +105,7 @@ pub(crate) fn describe(cmd: &Command) -> String {
         Command::Trust { host } => format!("trust {host}"),
         Command::ExportReg { file } => format!("export-reg {file}"),
         Command::ImportReg { file } => format!("import-reg {file}"),
+        Command::Load { file, .. } => format!("load {file}"),
     }
 }
 
@@ -161,6 +165,9 @@ fn dispatch(
         Command::Restore { file } => files::restore(conn, file),
         Command::ExportReg { file } => files::export_reg(conn, file),
         Command::ImportReg { file } => files::import_reg(conn, file),
+        Command::Load { file, dry_run } => {
+            load::load(conn, file, *dry_run, !json && !fanout::active())
+        }
         Command::Trust { host } => files::trust(host),
     }
 }
