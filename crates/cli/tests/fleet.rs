@@ -307,6 +307,61 @@ fn backups_go_to_one_file_per_router() -> Result<(), Failed> {
     Ok(())
 }
 
+fn show_config_over_mprd_is_the_stores_own_and_a_fleet_dry_run_reports_each_router()
+-> Result<(), Failed> {
+    let (env, d) = fleet(2);
+    env.ok(&[
+        "-r",
+        &d[0].name,
+        "interface",
+        "add",
+        "Branch",
+        "--type",
+        "full-router",
+    ]);
+    let remote = env.ok(&["-r", &d[0].name, "--json", "show", "config"]);
+    // The same store read locally (SQLite allows the second reader beside mprd).
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_mprcfg"))
+        .args(["--json", "show", "config"])
+        .env("MPRCONFIG_STORE", env.path("mprd0").join("router.db"))
+        .env("HOME", env.dir.path())
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let local = String::from_utf8(out.stdout).unwrap();
+    check(out.status.success() && local == remote, || {
+        format!("remote:\n{remote}\nlocal:\n{local}")
+    })?;
+    let file = env.path("router.json");
+    std::fs::write(&file, &remote).unwrap();
+    let list = format!("{},{}", d[0].name, d[1].name);
+    let r = env.run(&[
+        "-r",
+        &list,
+        "--json",
+        "load",
+        "--dry-run",
+        file.to_str().unwrap(),
+    ]);
+    check(r.code == 0, || format!("exit {}: {}", r.code, r.stderr))?;
+    let lines = json_lines(&r.stdout);
+    let same = &line_of(&lines, &d[0].name)["output"];
+    let other = &line_of(&lines, &d[1].name)["output"];
+    check(same["steps"] == 0 && same["applied"] == false, || {
+        format!("{same}")
+    })?;
+    check(
+        other["dry_run"] == true
+            && other["applied"] == false
+            && other["changes"][0]["op"] == "added"
+            && other["changes"][0]["name"] == "\"Branch\"",
+        || format!("{other}"),
+    )?;
+    let t = rows(&env.ok(&["-r", &d[1].name, "show", "interfaces"]));
+    check(!t.iter().any(|row| row[1] == "Branch"), || format!("{t:?}"))?;
+    Ok(())
+}
+
 /// One test of this file.
 type TestFn = fn() -> Result<(), Failed>;
 
@@ -335,6 +390,10 @@ fn main() -> ExitCode {
         (
             "backups_go_to_one_file_per_router",
             backups_go_to_one_file_per_router,
+        ),
+        (
+            "show_config_over_mprd_is_the_stores_own_and_a_fleet_dry_run_reports_each_router",
+            show_config_over_mprd_is_the_stores_own_and_a_fleet_dry_run_reports_each_router,
         ),
     ];
     let trials = tests
