@@ -41,6 +41,8 @@ use std::sync::Arc;
 pub use local::{STORE_ENV, SYSTEM_STORE, default_store_path};
 pub use mprconfig_core::model::*;
 pub use mprconfig_core::{Error, Result, RouterConfig, WinError, info};
+// Atomic batches (`RouterConfig::apply_batch`).
+pub use mprconfig_core::{BatchError, BatchOp, BatchOutcome, IfRef, ObjectRef};
 // The lower layers' pieces that tools above this crate (mprcfg, mprd) use, so they depend on
 // this facade only (DESIGN §3): the info-block codecs and layout constants, the .reg codec and
 // registry name rules, the semantics over any registry, and the trust-on-first-use calls.
