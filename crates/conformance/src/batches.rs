@@ -18,6 +18,22 @@ use crate::support::*;
 /// machine; a passing run never waits that long).
 const DELIVERY: Duration = Duration::from_secs(20);
 
+/// A change stream, or `None` (after saying why) on a backend that keeps no change log: it
+/// must say so with exactly `ERROR_JOURNAL_NOT_ACTIVE` (1179).
+fn watch_or_skip(
+    c: &Arc<dyn RouterConfig>,
+    after: Option<u64>,
+) -> Option<Box<dyn mprconfig_core::ChangeStream>> {
+    match Arc::clone(c).watch(after) {
+        Ok(s) => Some(s),
+        Err(e) if e.code == WinError::ERROR_JOURNAL_NOT_ACTIVE => {
+            eprintln!("SKIPPED (change stream part): this backend keeps no change log: {e}");
+            None
+        }
+        Err(e) => panic!("watch: expected a stream or 1179, got {e}"),
+    }
+}
+
 fn router(name: &str) -> BatchOp {
     BatchOp::InterfaceCreate {
         info: iface(name, InterfaceType::FULL_ROUTER),
@@ -28,7 +44,7 @@ fn router(name: &str) -> BatchOp {
 /// change in the log; the error names step index 4 and carries the step's own code (905).
 pub fn batch_whose_fifth_step_fails_leaves_no_trace(b: &dyn Backend) {
     let c: Arc<dyn RouterConfig> = Arc::from(b.connect());
-    let mut changes = ok(Arc::clone(&c).watch(None), "watch");
+    let mut changes = watch_or_skip(&c, None);
     let before = snapshot(&*c);
     let ops = vec![
         router("Batch-One"),
@@ -60,6 +76,9 @@ pub fn batch_whose_fifth_step_fails_leaves_no_trace(b: &dyn Backend) {
     );
     // Nothing of the failed batch reaches the log: the first change seen is the next write.
     let id = create_router(&*other, "After-The-Batch");
+    let Some(changes) = changes.as_mut() else {
+        return;
+    };
     let first = ok(changes.next_timeout(DELIVERY), "next change").expect("a change");
     assert_eq!(first.kind, ChangeKind::Created);
     assert_eq!(first.object, ChangedObject::Interface(id));
@@ -181,7 +200,9 @@ pub fn batch_require_version_guards_a_read_modify_write(b: &dyn Backend) {
 /// with sequence numbers that grow by one; a batch's changes share one generation.
 pub fn watch_sees_each_committed_change_once_in_order(b: &dyn Backend) {
     let watcher: Arc<dyn RouterConfig> = Arc::from(b.connect());
-    let mut changes = ok(Arc::clone(&watcher).watch(None), "watch");
+    let Some(mut changes) = watch_or_skip(&watcher, None) else {
+        return;
+    };
     let start = changes.position();
     let w = b.connect();
     let id = create_router(&*w, "Watched");
@@ -243,7 +264,9 @@ pub fn watch_sees_each_committed_change_once_in_order(b: &dyn Backend) {
 /// Watching after a position beyond the last change is `ERROR_JOURNAL_ENTRY_DELETED` (1181).
 pub fn watch_from_a_position_beyond_the_log_is_1181(b: &dyn Backend) {
     let c: Arc<dyn RouterConfig> = Arc::from(b.connect());
-    let now = ok(Arc::clone(&c).watch(None), "watch").position();
+    let Some(now) = watch_or_skip(&c, None).map(|s| s.position()) else {
+        return;
+    };
     match Arc::clone(&c).watch(Some(now + 1000)) {
         Ok(_) => panic!("a position beyond the log was accepted"),
         Err(e) => assert_eq!(e.code, WinError::ERROR_JOURNAL_ENTRY_DELETED, "{e}"),
