@@ -325,27 +325,34 @@ impl Connection {
     /// `backup`) and returns the configuration to restore (or `None`: write nothing); it is
     /// restored only if nothing at all was committed since the backup was taken (the change
     /// log's position, [`ObjectRef::Configuration`]), retried as
-    /// [`Connection::update_if_transport_info`] is. Needs a store with a change log (1179
-    /// otherwise).
+    /// [`Connection::update_if_transport_info`] is. On a backend that keeps no change log
+    /// (MS-RRP: a Windows registry) there is nothing to compare against, and the restore is
+    /// unconditional, as Windows' own backup-edit-restore is.
     pub fn update_configuration<T>(
         &self,
         mut edit: impl FnMut(&[u8]) -> Result<(Option<Vec<u8>>, T)>,
     ) -> Result<T> {
         for attempt in 0..UPDATE_ATTEMPTS {
             // The position first: a change between it and the backup only costs a retry.
-            let position = self.watch(None)?.position();
+            let position = match self.watch(None) {
+                Ok(s) => Some(s.position()),
+                Err(e) if e.code == WinError::ERROR_JOURNAL_NOT_ACTIVE => None,
+                Err(e) => return Err(e),
+            };
             let backup = self.backup()?;
             let (new, out) = edit(&backup)?;
             let Some(new) = new else {
                 return Ok(out);
             };
-            let r = self.apply_batch(&[
-                BatchOp::RequireVersion {
+            let mut ops = Vec::with_capacity(2);
+            if let Some(p) = position {
+                ops.push(BatchOp::RequireVersion {
                     object: ObjectRef::Configuration,
-                    version: Version::from_raw(position),
-                },
-                BatchOp::Restore { backup: new },
-            ]);
+                    version: Version::from_raw(p),
+                });
+            }
+            ops.push(BatchOp::Restore { backup: new });
+            let r = self.apply_batch(&ops);
             match r {
                 Ok(_) => return Ok(out),
                 Err(e) if e.code() == WinError::ERROR_INVALID_STATE => backoff(attempt),
