@@ -5,6 +5,12 @@
 //! * `remote_connect`: `RemoteConfig::connect_with` (TCP, TLS 1.3, HTTP/2, token, session) vs a
 //!   bare tonic TLS connect plus one call — target ≤ 1.3×.
 //! * `remote_read_throughput`: 64 concurrent clients reading — target ≥ 10,000 ops/s.
+//! * `batch`: a batch of create interface + add IP transport, locally vs one bare durable
+//!   SQLite insert + commit (target ≤ 1.2×), remotely vs that plus one bare TLS gRPC call
+//!   (target ≤ SQLite + 1.3 × call); paired medians printed after the criterion lines.
+//! * watch latency, local and remote: a commit acknowledged in a writer process → the change
+//!   delivered here, p50/p99 (target p50 ≤ 2 ms). `MPRCONFIG_BENCH_ONLY_CHANGES=1` runs only
+//!   these two.
 //! * `mprd` resident memory idle and with 1,000 open sessions (printed at the end; targets
 //!   ≤ 20 MB and ≤ 100 MB).
 //!
@@ -497,15 +503,301 @@ fn main() -> ExitCode {
     if let Some(dir) = std::env::var_os(FLOOR_ENV) {
         return serve_floor(Path::new(&dir));
     }
+    if let Ok(spec) = std::env::var(WRITER_ENV) {
+        return watch_writer(&spec);
+    }
     mprd::raise_nofile_limit();
     let mut c = Criterion::default().configure_from_args();
     let mprd = Mprd::start();
     let floor = Floor::start();
-    benches(&mut c, &mprd, &floor);
-    ratio_report(&mprd, &floor);
+    if std::env::var_os("MPRCONFIG_BENCH_ONLY_CHANGES").is_none() {
+        benches(&mut c, &mprd, &floor);
+        ratio_report(&mprd, &floor);
+    }
+    batch_benches(&mut c, &mprd, &floor);
+    watch_report(&mprd);
+    if std::env::var_os("MPRCONFIG_BENCH_ONLY_CHANGES").is_some() {
+        drop((mprd, floor));
+        c.final_summary();
+        return ExitCode::SUCCESS;
+    }
     throughput_report(&mprd, &floor);
     drop((mprd, floor));
     c.final_summary();
     memory_report();
     ExitCode::SUCCESS
+}
+
+// ---- batches and the change stream -------------------------------------------------------------
+
+const WRITER_ENV: &str = "MPRCONFIG_BENCH_WATCH_WRITER";
+
+fn router(name: &str) -> mprconfig_core::Interface {
+    mprconfig_core::Interface {
+        name: name.to_owned(),
+        if_type: mprconfig_core::InterfaceType::FULL_ROUTER,
+        enabled: true,
+        ..mprconfig_core::Interface::default()
+    }
+}
+
+/// The batch of the target: create an interface and give it its IP transport with a blob.
+fn create_with_ip(name: &str) -> Vec<mprconfig_core::BatchOp> {
+    vec![
+        mprconfig_core::BatchOp::InterfaceCreate { info: router(name) },
+        mprconfig_core::BatchOp::IfTransportAdd {
+            interface: mprconfig_core::IfRef::Step(0),
+            protocol_id: mprconfig_core::pid::IP,
+            name: None,
+            info: Some(mprconfig_core::layout::DEFAULT_INTERFACE_INFO.to_vec()),
+        },
+    ]
+}
+
+/// A bare SQLite database with the store's pragmas (WAL, synchronous=FULL) and one table.
+fn sql_floor(path: &Path) -> rusqlite::Connection {
+    let db = rusqlite::Connection::open(path).unwrap();
+    db.execute_batch(
+        "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;
+         CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, data BLOB NOT NULL);",
+    )
+    .unwrap();
+    db
+}
+
+/// One durable insert + commit on the floor database, undone untimed; its time.
+fn sql_insert(db: &rusqlite::Connection, n: u64) -> Duration {
+    let name = format!("F-{n}");
+    let t = Instant::now();
+    db.execute_batch("BEGIN IMMEDIATE").unwrap();
+    db.prepare_cached("INSERT INTO t (name, data) VALUES (?1, ?2)")
+        .and_then(|mut s| s.execute(rusqlite::params![name, [0u8; 104]]))
+        .unwrap();
+    db.execute_batch("COMMIT").unwrap();
+    let d = t.elapsed();
+    db.execute("DELETE FROM t WHERE name = ?1", [&name])
+        .unwrap();
+    d
+}
+
+/// One batch (create + IP transport) on `config`, undone untimed; its time.
+fn batch_once(config: &dyn RouterConfig, n: u64) -> Duration {
+    let name = format!("B-{n}");
+    let ops = create_with_ip(&name);
+    let t = Instant::now();
+    let out = config.apply_batch(&ops).expect("batch");
+    let d = t.elapsed();
+    let mprconfig_core::BatchOutcome::Interface(id) = &out[0] else {
+        panic!("no interface")
+    };
+    config.interface_delete(id).unwrap();
+    d
+}
+
+fn median(mut v: Vec<Duration>) -> Duration {
+    v.sort();
+    v[v.len() / 2]
+}
+
+/// Criterion groups and paired medians: a batch of create interface + add IP transport,
+/// locally (vs one bare durable SQLite insert + commit, target ≤ 1.2×) and remotely (vs that
+/// plus one bare TLS gRPC call, target ≤ floor + 1.3 × call).
+fn batch_benches(c: &mut Criterion, mprd: &Mprd, floor: &Floor) {
+    let dir = tempfile::tempdir().unwrap();
+    let local = mprconfig::connect_store(dir.path().join("router.db")).unwrap();
+    let db = sql_floor(&dir.path().join("floor.db"));
+    let session = mprd.connect();
+    let health = floor.connect();
+    let mut n = 0u64;
+    let mut g = c.benchmark_group("batch");
+    g.sample_size(20);
+    g.bench_function("local_create_plus_ip_transport (durable)", |b| {
+        b.iter_custom(|iters| {
+            (0..iters)
+                .map(|_| {
+                    n += 1;
+                    batch_once(&*local, n)
+                })
+                .sum()
+        })
+    });
+    g.bench_function("floor_sqlite_insert_commit (WAL, synchronous=FULL)", |b| {
+        b.iter_custom(|iters| {
+            (0..iters)
+                .map(|_| {
+                    n += 1;
+                    sql_insert(&db, n)
+                })
+                .sum()
+        })
+    });
+    g.bench_function("remote_create_plus_ip_transport (durable)", |b| {
+        b.iter_custom(|iters| {
+            (0..iters)
+                .map(|_| {
+                    n += 1;
+                    batch_once(&session, n)
+                })
+                .sum()
+        })
+    });
+    g.finish();
+    // Paired rounds: every operation sees the same disk and load.
+    let (mut bl, mut br, mut fs, mut ft) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for _ in 0..101 {
+        n += 1;
+        bl.push(batch_once(&*local, n));
+        fs.push(sql_insert(&db, n));
+        br.push(batch_once(&session, n));
+        let t = Instant::now();
+        floor.check(&health);
+        ft.push(t.elapsed());
+    }
+    let (bl, br, fs, ft) = (median(bl), median(br), median(fs), median(ft));
+    let us = |d: Duration| d.as_secs_f64() * 1e6;
+    println!(
+        "paired medians: local batch (create + IP transport) {:.0} us, bare SQLite insert+commit {:.0} us, ratio {:.2} (target <= 1.2)",
+        us(bl),
+        us(fs),
+        us(bl) / us(fs)
+    );
+    println!(
+        "paired medians: remote batch {:.0} us, floor SQLite {:.0} us + 1.3 x bare TLS gRPC call {:.0} us = {:.0} us, ratio {:.2} (target <= 1)",
+        us(br),
+        us(fs),
+        us(ft),
+        us(fs) + 1.3 * us(ft),
+        us(br) / (us(fs) + 1.3 * us(ft))
+    );
+}
+
+/// CLOCK_MONOTONIC in nanoseconds: one clock for every process of the machine, so a commit
+/// time taken in the writer and a delivery time taken in the watcher can be subtracted.
+fn mono_ns() -> i64 {
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: a valid out-pointer to a timespec.
+    unsafe { libc::clock_gettime(libc::CLOCK_MONOTONIC, &mut ts) };
+    ts.tv_sec * 1_000_000_000 + ts.tv_nsec
+}
+
+/// The writer process of the watch latency: `local:STORE` or `remote:PORT:FINGERPRINT:TOKEN`;
+/// for each line on stdin it creates one interface and prints the monotonic times right before
+/// the call and right after the commit was acknowledged.
+fn watch_writer(spec: &str) -> ExitCode {
+    use std::io::Write;
+    let config: mprconfig::Connection = match spec.split_once(':') {
+        Some(("local", path)) => mprconfig::connect_store(path).unwrap(),
+        Some(("remote", rest)) => {
+            let mut p = rest.splitn(3, ':');
+            let (port, fp, token) = (p.next().unwrap(), p.next().unwrap(), p.next().unwrap());
+            let opts = mprconfig_remote::ConnectOptions::new(
+                Some(token.to_string()),
+                Trust {
+                    ca: vec![],
+                    pins: vec![fp.to_string()],
+                },
+            );
+            mprconfig::Connection::from_config(std::sync::Arc::new(
+                RemoteConfig::connect_with("127.0.0.1", port.parse().unwrap(), opts).unwrap(),
+            ))
+        }
+        _ => return ExitCode::FAILURE,
+    };
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "ready").unwrap();
+    out.flush().unwrap();
+    for (i, line) in std::io::stdin().lines().enumerate() {
+        if line.is_err() {
+            break;
+        }
+        let before = mono_ns();
+        config
+            .interface_create(&router(&format!("W-{}-{i}", std::process::id())))
+            .unwrap();
+        let t = mono_ns();
+        writeln!(out, "{before} {t}").unwrap();
+        out.flush().unwrap();
+    }
+    ExitCode::SUCCESS
+}
+
+/// Watch latency: a commit by a writer in another process → the change delivered to a watcher
+/// here, p50/p99 (target p50 ≤ 2 ms). The commit instant lies between the writer's call and
+/// its acknowledgement, so two figures bound it: from the acknowledgement (a lower bound, which
+/// can be negative when the change arrives before the writer's call returns) and from the call
+/// (an upper bound that includes the whole write, fsync and, remotely, the request's travel).
+fn watch_latency(label: &str, watcher: Box<dyn mprconfig_core::ChangeStream>, spec: &str) {
+    use std::io::Write;
+    let mut stream = watcher;
+    let mut child = Command::new(std::env::current_exe().unwrap())
+        .env(WRITER_ENV, spec)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let mut out = BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    out.read_line(&mut line).unwrap();
+    assert_eq!(line.trim(), "ready");
+    let (mut lat, mut upper) = (Vec::new(), Vec::new());
+    for i in 0..320 {
+        writeln!(stdin, "go").unwrap();
+        stdin.flush().unwrap();
+        let ch = stream
+            .next_timeout(Duration::from_secs(10))
+            .unwrap()
+            .expect("the change arrives");
+        let delivered = mono_ns();
+        assert_eq!(ch.kind, mprconfig_core::ChangeKind::Created);
+        line.clear();
+        out.read_line(&mut line).unwrap();
+        let (called, acked) = line.trim().split_once(' ').unwrap();
+        let (called, acked): (i64, i64) = (called.parse().unwrap(), acked.parse().unwrap());
+        if i >= 20 {
+            lat.push(delivered - acked);
+            upper.push(delivered - called);
+        }
+        // Spread the commits out, as real changes are: nothing queued behind the last one.
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    drop(stdin);
+    let _ = child.wait();
+    lat.sort();
+    upper.sort();
+    let ms = |ns: i64| ns as f64 / 1e6;
+    println!(
+        "watch latency {label} ({} changes): from the writer's acknowledgement p50 {:.3} ms, p99 {:.3} ms; from the writer's call (upper bound) p50 {:.3} ms, p99 {:.3} ms (target p50 <= 2 ms)",
+        lat.len(),
+        ms(lat[lat.len() / 2]),
+        ms(lat[lat.len() * 99 / 100]),
+        ms(upper[upper.len() / 2]),
+        ms(upper[upper.len() * 99 / 100]),
+    );
+}
+
+fn watch_report(mprd: &Mprd) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("router.db");
+    let local = mprconfig::connect_store(&store).unwrap();
+    watch_latency(
+        "local (writer process -> watcher, same store)",
+        local.watch(None).unwrap(),
+        &format!("local:{}", store.display()),
+    );
+    let session = std::sync::Arc::new(mprd.connect());
+    watch_latency(
+        "remote (writer client -> mprd -> watcher client)",
+        session.watch(None).unwrap(),
+        &format!(
+            "remote:{}:{}:{}",
+            mprd.addr.port(),
+            mprd.fingerprint,
+            mprd.token
+        ),
+    );
 }

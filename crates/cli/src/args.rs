@@ -119,6 +119,8 @@ pub enum Command {
         #[arg(long)]
         dry_run: bool,
     },
+    /// Print committed changes as they happen, in order, each once (JSON lines with --json).
+    Watch(crate::watch::WatchArgs),
 }
 
 /// `show …`

@@ -429,17 +429,18 @@ pub fn interface(conn: &Connection, cmd: &InterfaceCmd) -> Result<Output> {
                 ));
             }
             let id = find_interface(conn, name)?;
-            let mut info = conn.interface_get_info(&id)?;
-            if *enable || *disable {
-                info.enabled = *enable;
-            }
-            let level = if !dialout_hours.is_empty() || *no_dialout_hours {
-                info.dialout_hours = (!dialout_hours.is_empty()).then(|| dialout_hours.clone());
-                1
-            } else {
-                0
-            };
-            conn.interface_set_info(&id, level, &info)?;
+            // Compare-and-set: a concurrent change of the other settings is kept.
+            conn.update_interface_info(&id, |info| {
+                if *enable || *disable {
+                    info.enabled = *enable;
+                }
+                Ok(Some(if !dialout_hours.is_empty() || *no_dialout_hours {
+                    info.dialout_hours = (!dialout_hours.is_empty()).then(|| dialout_hours.clone());
+                    1
+                } else {
+                    0
+                }))
+            })?;
             Ok(Output::done(
                 format!("interface {:?} updated", id.name),
                 json!({ "updated": id.name }),
@@ -456,9 +457,10 @@ pub fn interface(conn: &Connection, cmd: &InterfaceCmd) -> Result<Output> {
         InterfaceCmd::Enable { name } | InterfaceCmd::Disable { name } => {
             let enable = matches!(cmd, InterfaceCmd::Enable { .. });
             let id = find_interface(conn, name)?;
-            let mut info = conn.interface_get_info(&id)?;
-            info.enabled = enable;
-            conn.interface_set_info(&id, 0, &info)?;
+            conn.update_interface_info(&id, |info| {
+                info.enabled = enable;
+                Ok(Some(0))
+            })?;
             let word = if enable { "enabled" } else { "disabled" };
             Ok(Output::done(
                 format!("interface {:?} {word}", id.name),

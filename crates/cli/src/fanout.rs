@@ -101,6 +101,9 @@ fn check_command(cmd: &Command, routers: usize) -> Result<()> {
         Command::Infoblock(InfoblockCmd::Show { file: Some(_), .. }) => Err(
             Error::invalid_parameter("infoblock show --file reads no router; run it once"),
         ),
+        Command::Watch(_) if routers > 1 => Err(Error::invalid_parameter(
+            "watch follows one router and never ends by itself; run one per router",
+        )),
         Command::ExportReg { file } if file == "-" && routers > 1 => {
             Err(Error::invalid_parameter(format!(
                 "export-reg to standard output with several routers: name a file containing {ROUTER_PLACEHOLDER}"

@@ -168,11 +168,15 @@ pub fn import_reg(conn: &Connection, file: &str) -> Result<Output> {
     }
     let count = file_keys.len();
     p.step(&format!("merging {count} keys…"));
-    let current = regfile::decode(&conn.backup()?)
-        .map_err(|e| e.context("the configuration's backup could not be read back"))?;
-    let (merged, tops) = merge_import(current, file_keys)?;
-    p.step(&format!("validating and importing {count} keys…"));
-    conn.restore(&regfile::encode(&merged))?;
+    // Compare-and-set on the whole configuration: restored only if nothing was committed
+    // since the backup the merge started from, else merged again.
+    let tops = conn.update_configuration(|backup| {
+        let current = regfile::decode(backup)
+            .map_err(|e| e.context("the configuration's backup could not be read back"))?;
+        let (merged, tops) = merge_import(current, file_keys.clone())?;
+        Ok((Some(regfile::encode(&merged)), tops))
+    })?;
+    p.step(&format!("imported {count} keys…"));
     let interfaces = conn.interfaces()?.len();
     Ok(Output::done(
         format!(

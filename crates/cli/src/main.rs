@@ -17,6 +17,7 @@ mod load;
 mod output;
 mod parse;
 mod routes;
+mod watch;
 
 use std::process::ExitCode;
 
@@ -106,6 +107,7 @@ pub(crate) fn describe(cmd: &Command) -> String {
         Command::ExportReg { file } => format!("export-reg {file}"),
         Command::ImportReg { file } => format!("import-reg {file}"),
         Command::Load { file, .. } => format!("load {file}"),
+        Command::Watch(_) => "watch".into(),
     }
 }
 
@@ -136,6 +138,11 @@ pub(crate) fn run_command(
     let result = match command {
         // Commands that need no configuration open none.
         Command::Trust { host } => files::trust(host),
+        Command::Watch(w) => {
+            let conn = connect(server)?;
+            let again = || mprconfig::connect(server);
+            watch::run(conn, again, w, json).map(|()| Output::nothing())
+        }
         Command::Infoblock(c @ InfoblockCmd::Show { file: Some(_), .. }) => {
             commands::infoblock(None, c)
         }
@@ -169,6 +176,7 @@ fn dispatch(
             load::load(conn, file, *dry_run, !json && !fanout::active())
         }
         Command::Trust { host } => files::trust(host),
+        Command::Watch(_) => Err(Error::invalid_parameter("watch runs on its own connection")),
     }
 }
 

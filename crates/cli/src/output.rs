@@ -23,10 +23,21 @@ impl Output {
         }
     }
 
-    /// Prints the text or the JSON on stdout. A closed pipe (`mprcfg … | head`) is not an
+    /// Nothing more to print (the command printed as it went).
+    pub fn nothing() -> Output {
+        Output {
+            text: String::new(),
+            json: Value::Null,
+        }
+    }
+
+    /// Prints the text or the JSON on stdout (nothing for [`Output::nothing`]). A closed pipe (`mprcfg … | head`) is not an
     /// error worth reporting.
     pub fn print(&self, json: bool) {
         let mut out = std::io::stdout().lock();
+        if json && self.json.is_null() {
+            return;
+        }
         let rendered = if json {
             serde_json::to_string_pretty(&self.json).unwrap_or_else(|_| "null".into())
         } else {

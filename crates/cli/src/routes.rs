@@ -1,8 +1,9 @@
 //! `route` and `filter`: read an interface-transport's information header, change its
 //! `IP_ROUTE_INFO` or filter block with the `blocks` codecs, write the header back.
 //!
-//! The read and the write are two calls, so a concurrent change of the same interface-transport
-//! between them is overwritten (the API has no compare-and-set); `docs/cli.md` says so.
+//! Every change is a compare-and-set ([`Connection::update_if_transport_info`]): the header is
+//! written only if the interface-transport is still as it was read, else read and edited again,
+//! so concurrent `route add`s and `filter add`s on one interface lose nothing.
 
 use std::net::IpAddr;
 
@@ -27,17 +28,33 @@ fn family_name(v6: bool) -> &'static str {
     if v6 { "ipv6" } else { "ipv4" }
 }
 
-/// The parsed header of an interface-transport (an empty one when nothing is stored).
-fn read_header(conn: &Connection, id: &IfTransportId) -> Result<InfoHeader> {
-    match conn.if_transport_get_info(id)? {
+/// A stored header parsed (an empty one when nothing is stored).
+fn parse_header(blob: Option<&[u8]>) -> Result<InfoHeader> {
+    match blob {
         None => InfoHeader::new(1),
-        Some(b) => InfoHeader::parse(&b)
+        Some(b) => InfoHeader::parse(b)
             .map_err(|e| e.context("the stored information header is malformed")),
     }
 }
 
-fn write_header(conn: &Connection, id: &IfTransportId, h: &InfoHeader) -> Result<()> {
-    conn.if_transport_set_info(id, &h.to_bytes())
+/// The parsed header of an interface-transport (an empty one when nothing is stored).
+fn read_header(conn: &Connection, id: &IfTransportId) -> Result<InfoHeader> {
+    parse_header(conn.if_transport_get_info(id)?.as_deref())
+}
+
+/// Read-modify-write of an interface-transport's header that loses no concurrent change:
+/// `edit` may run more than once (each time on a fresh read) and must only compute.
+fn edit_header<T>(
+    conn: &Connection,
+    id: &IfTransportId,
+    mut edit: impl FnMut(&mut InfoHeader) -> Result<T>,
+) -> Result<T> {
+    conn.update_if_transport_info(id, |blob| {
+        let mut h = parse_header(blob.as_deref())?;
+        let out = edit(&mut h)?;
+        *blob = Some(h.to_bytes());
+        Ok(out)
+    })
 }
 
 fn hop_text(h: IpAddr) -> String {
@@ -108,10 +125,8 @@ pub fn route(conn: &Connection, cmd: &RouteCmd) -> Result<Output> {
             }
             let iface = find_interface(conn, name)?;
             let id = find_if_transport(conn, &iface, family_pid(p.is_v6()))?;
-            let mut h = read_header(conn, &id)?;
             let r = InterfaceRouteInfo::new_static(p.addr, p.len, hop, *metric, *preference)?;
-            blocks::add_route(&mut h, &r)?;
-            write_header(conn, &id, &h)?;
+            edit_header(conn, &id, |h| blocks::add_route(h, &r))?;
             Ok(Output::done(
                 format!(
                     "route to {p} via {} added to interface {:?}",
@@ -126,19 +141,20 @@ pub fn route(conn: &Connection, cmd: &RouteCmd) -> Result<Output> {
             let hop = via.as_deref().map(parse::ip).transpose()?;
             let iface = find_interface(conn, name)?;
             let id = find_if_transport(conn, &iface, family_pid(p.is_v6()))?;
-            let mut h = read_header(conn, &id)?;
-            let n = blocks::remove_routes(&mut h, p.addr, p.len, hop)?;
-            if n == 0 {
-                return Err(Error::new(
-                    WinError::ERROR_NOT_FOUND,
-                    format!(
-                        "interface {:?} has no route to {p}{}",
-                        iface.name,
-                        hop.map(|h| format!(" via {h}")).unwrap_or_default()
-                    ),
-                ));
-            }
-            write_header(conn, &id, &h)?;
+            let n = edit_header(conn, &id, |h| {
+                let n = blocks::remove_routes(h, p.addr, p.len, hop)?;
+                if n == 0 {
+                    return Err(Error::new(
+                        WinError::ERROR_NOT_FOUND,
+                        format!(
+                            "interface {:?} has no route to {p}{}",
+                            iface.name,
+                            hop.map(|h| format!(" via {h}")).unwrap_or_default()
+                        ),
+                    ));
+                }
+                Ok(n)
+            })?;
             Ok(Output::done(
                 format!(
                     "{n} route{} to {p} deleted from interface {:?}",
@@ -374,34 +390,34 @@ pub fn filter(conn: &Connection, cmd: &FilterCmd) -> Result<Output> {
             check_demand_dial(conn, &iface, dir)?;
             let v6 = matches!(f, Filter::V6(_));
             let id = find_if_transport(conn, &iface, family_pid(v6))?;
-            let mut h = read_header(conn, &id)?;
-            let mut d = FilterDescriptor::from_header(&h, dir, v6)?
-                .unwrap_or_else(|| FilterDescriptor::new(v6, FILTER_ACTION_FORWARD));
-            if let Some(a) = action {
-                d.default_action = a;
-            }
-            if d.filters.contains(&f) {
-                return Err(Error::new(
-                    WinError::ERROR_ALREADY_EXISTS,
-                    format!(
-                        "interface {:?} already has this {} filter",
-                        iface.name,
-                        parse::direction_name(dir)
-                    ),
-                ));
-            }
-            d.filters.push(f);
-            d.store(&mut h, dir)?;
-            write_header(conn, &id, &h)?;
+            let index = edit_header(conn, &id, |h| {
+                let mut d = FilterDescriptor::from_header(h, dir, v6)?
+                    .unwrap_or_else(|| FilterDescriptor::new(v6, FILTER_ACTION_FORWARD));
+                if let Some(a) = action {
+                    d.default_action = a;
+                }
+                if d.filters.contains(&f) {
+                    return Err(Error::new(
+                        WinError::ERROR_ALREADY_EXISTS,
+                        format!(
+                            "interface {:?} already has this {} filter",
+                            iface.name,
+                            parse::direction_name(dir)
+                        ),
+                    ));
+                }
+                d.filters.push(f.clone());
+                d.store(h, dir)?;
+                Ok(d.filters.len())
+            })?;
             Ok(Output::done(
                 format!(
-                    "{} {} filter {} added to interface {:?}",
+                    "{} {} filter {index} added to interface {:?}",
                     family_name(v6),
                     parse::direction_name(dir),
-                    d.filters.len(),
                     iface.name
                 ),
-                json!({ "interface": iface.name, "direction": parse::direction_name(dir), "family": family_name(v6), "index": d.filters.len() }),
+                json!({ "interface": iface.name, "direction": parse::direction_name(dir), "family": family_name(v6), "index": index }),
             ))
         }
         FilterCmd::Delete {
@@ -427,7 +443,6 @@ pub fn filter(conn: &Connection, cmd: &FilterCmd) -> Result<Output> {
             };
             let iface = find_interface(conn, name)?;
             let id = find_if_transport(conn, &iface, family_pid(v6))?;
-            let mut h = read_header(conn, &id)?;
             let not_found = |what: String| {
                 Error::new(
                     WinError::ERROR_NOT_FOUND,
@@ -439,32 +454,37 @@ pub fn filter(conn: &Connection, cmd: &FilterCmd) -> Result<Output> {
                     ),
                 )
             };
-            let mut d = FilterDescriptor::from_header(&h, dir, v6)?
-                .ok_or_else(|| not_found(String::new()))?;
-            let removed = match index {
-                Some(i) if (1..=d.filters.len()).contains(i) => {
-                    d.filters.remove(i - 1);
-                    1
-                }
-                Some(i) => return Err(not_found(format!("number {i}"))),
-                None => {
-                    let f = build_filter(matching)?;
-                    let before = d.filters.len();
-                    d.filters.retain(|x| *x != f);
-                    before - d.filters.len()
-                }
+            let wanted = match index {
+                Some(_) => None,
+                None => Some(build_filter(matching)?),
             };
-            if removed == 0 {
-                return Err(not_found("with these fields".into()));
-            }
-            // An empty forwarding set filters nothing: drop the block. An empty dropping set
-            // still means "drop everything", so it stays.
-            if d.filters.is_empty() && d.default_action == FILTER_ACTION_FORWARD {
-                h.remove(dir.block_type(v6))?;
-            } else {
-                d.store(&mut h, dir)?;
-            }
-            write_header(conn, &id, &h)?;
+            let removed = edit_header(conn, &id, |h| {
+                let mut d = FilterDescriptor::from_header(h, dir, v6)?
+                    .ok_or_else(|| not_found(String::new()))?;
+                let removed = match (index, &wanted) {
+                    (Some(i), _) if (1..=d.filters.len()).contains(i) => {
+                        d.filters.remove(i - 1);
+                        1
+                    }
+                    (Some(i), _) => return Err(not_found(format!("number {i}"))),
+                    (None, f) => {
+                        let before = d.filters.len();
+                        d.filters.retain(|x| Some(x) != f.as_ref());
+                        before - d.filters.len()
+                    }
+                };
+                if removed == 0 {
+                    return Err(not_found("with these fields".into()));
+                }
+                // An empty forwarding set filters nothing: drop the block. An empty dropping
+                // set still means "drop everything", so it stays.
+                if d.filters.is_empty() && d.default_action == FILTER_ACTION_FORWARD {
+                    h.remove(dir.block_type(v6))?;
+                } else {
+                    d.store(h, dir)?;
+                }
+                Ok(removed)
+            })?;
             Ok(Output::done(
                 format!(
                     "{removed} {} filter{} deleted from interface {:?}",
@@ -544,12 +564,12 @@ pub fn filter(conn: &Connection, cmd: &FilterCmd) -> Result<Output> {
             let iface = find_interface(conn, name)?;
             check_demand_dial(conn, &iface, dir)?;
             let id = find_if_transport(conn, &iface, family_pid(*ipv6))?;
-            let mut h = read_header(conn, &id)?;
-            let mut d = FilterDescriptor::from_header(&h, dir, *ipv6)?
-                .unwrap_or_else(|| FilterDescriptor::new(*ipv6, a));
-            d.default_action = a;
-            d.store(&mut h, dir)?;
-            write_header(conn, &id, &h)?;
+            edit_header(conn, &id, |h| {
+                let mut d = FilterDescriptor::from_header(h, dir, *ipv6)?
+                    .unwrap_or_else(|| FilterDescriptor::new(*ipv6, a));
+                d.default_action = a;
+                d.store(h, dir)
+            })?;
             Ok(Output::done(
                 format!(
                     "{} {} filters of interface {:?} now {} unmatched packets",

@@ -20,6 +20,7 @@
 
 use mprconfig_core::{NetLink, RouterConfig};
 
+pub mod batches;
 pub mod blobs;
 pub mod custom_info;
 pub mod enumeration;
@@ -184,6 +185,13 @@ macro_rules! for_each_behaviour {
             visibility::changes_are_seen_by_another_connection,
             visibility::transport_and_server_changes_are_seen_by_another_connection,
             visibility::enumeration_is_consistent_under_a_concurrent_writer,
+            // beyond Windows: batches, versions, the change stream
+            batches::batch_whose_fifth_step_fails_leaves_no_trace,
+            batches::batch_steps_use_the_results_of_earlier_steps,
+            batches::batch_empty_changes_nothing,
+            batches::batch_require_version_guards_a_read_modify_write,
+            batches::watch_sees_each_committed_change_once_in_order,
+            batches::watch_from_a_position_beyond_the_log_is_1181,
         }
     };
 }

@@ -26,10 +26,11 @@ enum Mutant {
     SetInfoExAppliesAllBits,
     RefusesTcpipPrefix,
     TrimsGuidNames,
+    BatchStepByStep,
 }
 
 struct MutantConfig {
-    inner: RegistryConfig<Arc<MemRegistry>>,
+    inner: Arc<RegistryConfig<Arc<MemRegistry>>>,
     mutant: Mutant,
     lookups: Mutex<HashMap<String, Result<InterfaceId>>>,
 }
@@ -235,6 +236,34 @@ impl RouterConfig for MutantConfig {
     fn get_guid_name(&self, friendly_name: &str) -> Result<String> {
         self.inner.get_guid_name(friendly_name)
     }
+    fn apply_batch(&self, ops: &[BatchOp]) -> Result<Vec<BatchOutcome>, BatchError> {
+        match self.mutant {
+            // Each step committed on its own: what the batch behaviours must catch.
+            Mutant::BatchStepByStep => {
+                let mut out = Vec::new();
+                for op in ops {
+                    out.extend(self.inner.apply_batch(std::slice::from_ref(op))?);
+                }
+                Ok(out)
+            }
+            _ => self.inner.apply_batch(ops),
+        }
+    }
+    fn interface_get_info_versioned(&self, id: &InterfaceId) -> Result<Versioned<Interface>> {
+        self.inner.interface_get_info_versioned(id)
+    }
+    fn transport_get_info_versioned(&self, id: &TransportId) -> Result<Versioned<TransportInfo>> {
+        self.inner.transport_get_info_versioned(id)
+    }
+    fn if_transport_get_info_versioned(
+        &self,
+        id: &IfTransportId,
+    ) -> Result<Versioned<Option<Vec<u8>>>> {
+        self.inner.if_transport_get_info_versioned(id)
+    }
+    fn watch(self: Arc<Self>, after: Option<u64>) -> Result<Box<dyn ChangeStream>> {
+        Arc::clone(&self.inner).watch(after)
+    }
 }
 
 struct MutantBackend {
@@ -245,7 +274,7 @@ struct MutantBackend {
 impl Backend for MutantBackend {
     fn connect(&self) -> Box<dyn RouterConfig> {
         Box::new(MutantConfig {
-            inner: RegistryConfig::new(Arc::clone(&self.registry)),
+            inner: Arc::new(RegistryConfig::new(Arc::clone(&self.registry))),
             mutant: self.mutant,
             lookups: Mutex::new(HashMap::new()),
         })
@@ -389,5 +418,13 @@ fn trimmed_guid_names_are_caught() {
     caught(
         "names_garbage_around_guid_names_is_1168",
         Mutant::TrimsGuidNames,
+    );
+}
+
+#[test]
+fn a_batch_committed_step_by_step_is_caught() {
+    caught(
+        "batch_whose_fifth_step_fails_leaves_no_trace",
+        Mutant::BatchStepByStep,
     );
 }

@@ -53,6 +53,13 @@ pub enum ObjectRef {
     Transport(u32),
     /// An interface-transport: interface and protocol id (`if_transport_get_info_versioned`).
     IfTransport(IfRef, u32),
+    /// The whole configuration: its version is the sequence number of the last change
+    /// committed ([`crate::ChangeStream::position`] of a fresh `watch(None)`), so the check
+    /// fails if anything at all was committed since that position was read. Reading the
+    /// position before reading the configuration makes a whole-configuration read-modify-write
+    /// (`backup`, edit, `restore`) safe. Put the check first: it sees the batch's own earlier
+    /// steps. Stores without a change log: `ERROR_JOURNAL_NOT_ACTIVE` (1179).
+    Configuration,
 }
 
 impl From<&InterfaceId> for ObjectRef {

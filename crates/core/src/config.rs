@@ -176,31 +176,19 @@ pub trait RouterConfig: Send + Sync {
     /// failure the [`BatchError`] names the failing step and carries the code its single call
     /// would have returned (a version check that fails: `ERROR_INVALID_STATE`, 5023), and the
     /// configuration is exactly as before. An empty batch changes nothing.
-    fn apply_batch(&self, ops: &[BatchOp]) -> Result<Vec<BatchOutcome>, BatchError> {
-        let _ = ops;
-        Err(BatchError::whole(transitional()))
-    }
+    fn apply_batch(&self, ops: &[BatchOp]) -> Result<Vec<BatchOutcome>, BatchError>;
 
     /// `interface_get_info` with the interface's version, read in one snapshot.
-    fn interface_get_info_versioned(&self, id: &InterfaceId) -> Result<Versioned<Interface>> {
-        let _ = id;
-        Err(transitional())
-    }
+    fn interface_get_info_versioned(&self, id: &InterfaceId) -> Result<Versioned<Interface>>;
 
     /// `transport_get_info` with the transport's version, read in one snapshot.
-    fn transport_get_info_versioned(&self, id: &TransportId) -> Result<Versioned<TransportInfo>> {
-        let _ = id;
-        Err(transitional())
-    }
+    fn transport_get_info_versioned(&self, id: &TransportId) -> Result<Versioned<TransportInfo>>;
 
     /// `if_transport_get_info` with the interface-transport's version, read in one snapshot.
     fn if_transport_get_info_versioned(
         &self,
         id: &IfTransportId,
-    ) -> Result<Versioned<Option<Vec<u8>>>> {
-        let _ = id;
-        Err(transitional())
-    }
+    ) -> Result<Versioned<Option<Vec<u8>>>>;
 
     /// A stream of the changes committed after change `after` (`None`: after the last change
     /// committed now), by anyone, each once and in commit order. Starting the stream before
@@ -208,10 +196,7 @@ pub trait RouterConfig: Send + Sync {
     /// rescan-then-follow loop that misses nothing. `ERROR_JOURNAL_ENTRY_DELETED` (1181) if the
     /// changes after `after` are no longer kept; `ERROR_JOURNAL_NOT_ACTIVE` (1179) if the store
     /// keeps no change log.
-    fn watch(self: Arc<Self>, after: Option<u64>) -> Result<Box<dyn ChangeStream>> {
-        let _ = after;
-        Err(transitional())
-    }
+    fn watch(self: Arc<Self>, after: Option<u64>) -> Result<Box<dyn ChangeStream>>;
 
     // ---- caching ---------------------------------------------------------------------------
 
@@ -223,15 +208,6 @@ pub trait RouterConfig: Send + Sync {
     fn data_version(&self) -> Result<Option<u64>> {
         Ok(None)
     }
-}
-
-// TRANSITIONAL (issue 12, removed before the branch is done): the remote client gains these
-// methods once the remote-layer restructure lands; until then it answers 50.
-fn transitional() -> Error {
-    Error::new(
-        crate::WinError::ERROR_NOT_SUPPORTED,
-        "not yet available on this configuration",
-    )
 }
 
 /// The enumeration policy of spec §1.7 and Q5, in one place so it can be changed in one place.

@@ -31,6 +31,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod batch;
 mod local;
 mod remote;
 
@@ -38,11 +39,15 @@ use std::ops::Deref;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+pub use batch::{Batch, UPDATE_ATTEMPTS};
 pub use local::{STORE_ENV, SYSTEM_STORE, default_store_path};
 pub use mprconfig_core::model::*;
 pub use mprconfig_core::{Error, Result, RouterConfig, WinError, info};
-// Atomic batches (`RouterConfig::apply_batch`).
-pub use mprconfig_core::{BatchError, BatchOp, BatchOutcome, IfRef, ObjectRef};
+// Beyond Windows: batches, versions, the change stream (docs/design.md).
+pub use mprconfig_core::{
+    BatchError, BatchOp, BatchOutcome, Change, ChangeKind, ChangeStream, ChangedObject, IfRef,
+    ObjectRef, Version, Versioned,
+};
 // The lower layers' pieces that tools above this crate (mprcfg, mprd) use, so they depend on
 // this facade only (DESIGN §3): the info-block codecs and layout constants, the .reg codec and
 // registry name rules, the semantics over any registry, and the trust-on-first-use calls.

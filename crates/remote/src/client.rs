@@ -23,7 +23,10 @@ use crate::pb::router_config_service_client::RouterConfigServiceClient;
 use crate::tls::{self, Seen, Trust, TrustVerifier};
 use crate::wire::{Carries, Param};
 use mprconfig_core::model::*;
-use mprconfig_core::{Error, Result, RouterConfig, WinError};
+use mprconfig_core::{
+    BatchError, BatchOp, BatchOutcome, ChangeStream, Error, Result, RouterConfig, Versioned,
+    WinError,
+};
 use std::future::Future;
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
@@ -40,7 +43,7 @@ const MAX_REPLY_BYTES: usize = 64 << 20;
 
 // ---- runtime ------------------------------------------------------------------------------------
 
-fn runtime() -> Result<&'static tokio::runtime::Runtime> {
+pub(crate) fn runtime() -> Result<&'static tokio::runtime::Runtime> {
     static RT: OnceLock<std::result::Result<tokio::runtime::Runtime, String>> = OnceLock::new();
     RT.get_or_init(|| {
         tokio::runtime::Builder::new_multi_thread()
@@ -60,7 +63,9 @@ fn runtime() -> Result<&'static tokio::runtime::Runtime> {
 }
 
 /// Runs a future to completion on the shared runtime, from any thread (see the module docs).
-fn block<T: Send + 'static>(fut: impl Future<Output = Result<T>> + Send + 'static) -> Result<T> {
+pub(crate) fn block<T: Send + 'static>(
+    fut: impl Future<Output = Result<T>> + Send + 'static,
+) -> Result<T> {
     let rt = runtime()?;
     if tokio::runtime::Handle::try_current().is_err() {
         return rt.block_on(fut);
@@ -149,7 +154,7 @@ fn bad_netpath(detail: String) -> Error {
     Error::new(WinError::ERROR_BAD_NETPATH, detail)
 }
 
-fn unavailable(detail: String) -> Error {
+pub(crate) fn unavailable(detail: String) -> Error {
     Error::new(WinError::RPC_S_SERVER_UNAVAILABLE, detail)
 }
 
@@ -233,7 +238,7 @@ impl tower_service::Service<Uri> for OneShot {
     }
 }
 
-fn map_status(s: &Status, target: &str) -> Error {
+pub(crate) fn map_status(s: &Status, target: &str) -> Error {
     use tonic::Code;
     let msg = s.message();
     match s.code() {
@@ -291,11 +296,11 @@ pub async fn open_channel(
 
 /// An open remote configuration: one session on one `mprd`.
 pub struct RemoteConfig {
-    client: Client,
-    session: String,
-    target: String,
+    pub(crate) client: Client,
+    pub(crate) session: String,
+    pub(crate) target: String,
     role: Role,
-    call_timeout: Duration,
+    pub(crate) call_timeout: Duration,
 }
 
 impl std::fmt::Debug for RemoteConfig {
@@ -444,12 +449,21 @@ impl Drop for RemoteConfig {
 
 /// `impl RouterConfig for RemoteConfig`, one method per row of the table of operations
 /// ([`crate::ops`]): each argument becomes its request field ([`Param`]), the reply's result is
-/// decoded by [`Carries::take`].
+/// decoded by [`Carries::take`]. `apply_batch` and `watch`, which are not rows, are written by
+/// hand in `changes.rs`.
 macro_rules! client {
     ($(
         $access:ident $method:ident ( $( $p:ident : $ty:ty ),* ) -> $ret:ty = $req:ident => $rep:ident;
     )*) => {
         impl RouterConfig for RemoteConfig {
+            fn apply_batch(&self, ops: &[BatchOp]) -> Result<Vec<BatchOutcome>, BatchError> {
+                self.apply_batch_remote(ops)
+            }
+
+            fn watch(self: Arc<Self>, after: Option<u64>) -> Result<Box<dyn ChangeStream>> {
+                RemoteConfig::watch_remote(self, after)
+            }
+
             $(
                 fn $method(&self $(, $p: $ty)*) -> Result<$ret> {
                     $( let $p = Param::to_wire($p); )*

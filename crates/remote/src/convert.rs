@@ -599,6 +599,328 @@ pub fn custom_info(v: Option<pb::CustomInfoEx>) -> Result<core::CustomInfoEx> {
     })
 }
 
+// ---- batches, versions, changes ---------------------------------------------------------------
+
+impl From<&core::IfRef> for pb::IfRef {
+    fn from(v: &core::IfRef) -> Self {
+        use pb::if_ref::Ref;
+        pb::IfRef {
+            r#ref: Some(match v {
+                core::IfRef::Id(id) => Ref::Id(id.into()),
+                core::IfRef::Name(n) => Ref::Name(n.clone()),
+                // A step index beyond u32 cannot name a step of a message-sized batch.
+                core::IfRef::Step(i) => Ref::Step(u32::try_from(*i).unwrap_or(u32::MAX)),
+            }),
+        }
+    }
+}
+
+/// An interface reference of a batch step from the wire.
+pub fn if_ref(v: Option<pb::IfRef>) -> Result<core::IfRef> {
+    use pb::if_ref::Ref;
+    match required(v, "the interface reference")?.r#ref {
+        Some(Ref::Id(id)) => Ok(core::IfRef::Id(interface_id(Some(id))?)),
+        Some(Ref::Name(n)) => Ok(core::IfRef::Name(n)),
+        Some(Ref::Step(i)) => Ok(core::IfRef::Step(i as usize)),
+        None => Err(missing("the interface reference")),
+    }
+}
+
+fn if_transport_ref(v: &core::IfRef, protocol_id: u32) -> pb::IfTransportRef {
+    pb::IfTransportRef {
+        interface: Some(v.into()),
+        protocol_id,
+    }
+}
+
+impl From<&core::ObjectRef> for pb::ObjectRef {
+    fn from(v: &core::ObjectRef) -> Self {
+        use pb::object_ref::Object;
+        pb::ObjectRef {
+            object: Some(match v {
+                core::ObjectRef::Interface(r) => Object::Interface(r.into()),
+                core::ObjectRef::Transport(p) => Object::Transport(*p),
+                core::ObjectRef::IfTransport(r, p) => Object::IfTransport(if_transport_ref(r, *p)),
+                core::ObjectRef::Configuration => Object::Configuration(true),
+            }),
+        }
+    }
+}
+
+fn object_ref(v: Option<pb::ObjectRef>) -> Result<core::ObjectRef> {
+    use pb::object_ref::Object;
+    match required(v, "the object reference")?.object {
+        Some(Object::Interface(r)) => Ok(core::ObjectRef::Interface(if_ref(Some(r))?)),
+        Some(Object::Transport(p)) => Ok(core::ObjectRef::Transport(p)),
+        Some(Object::IfTransport(t)) => Ok(core::ObjectRef::IfTransport(
+            if_ref(t.interface)?,
+            t.protocol_id,
+        )),
+        Some(Object::Configuration(_)) => Ok(core::ObjectRef::Configuration),
+        None => Err(missing("the object reference")),
+    }
+}
+
+impl From<&core::BatchOp> for pb::BatchStep {
+    fn from(v: &core::BatchOp) -> Self {
+        use core::BatchOp as B;
+        use pb::batch_step::Op;
+        let op = match v {
+            B::Install { links } => Op::Install(pb::InstallStep {
+                links: links.iter().map(Into::into).collect(),
+            }),
+            B::Restore { backup } => Op::Restore(backup.clone()),
+            B::ServerSetInfo { level, info } => Op::ServerSetInfo(pb::ServerSetInfoStep {
+                level: *level,
+                info: Some((*info).into()),
+            }),
+            B::ServerSetInfoEx { config } => Op::ServerSetInfoEx(config.clone().into()),
+            B::InterfaceCreate { info } => Op::InterfaceCreate(info.into()),
+            B::InterfaceDelete { interface } => Op::InterfaceDelete(interface.into()),
+            B::InterfaceSetInfo {
+                interface,
+                level,
+                info,
+            } => Op::InterfaceSetInfo(pb::InterfaceSetInfoStep {
+                interface: Some(interface.into()),
+                level: *level,
+                info: Some(info.into()),
+            }),
+            B::InterfaceSetCustomInfo { interface, info } => {
+                Op::InterfaceSetCustomInfo(pb::InterfaceSetCustomInfoStep {
+                    interface: Some(interface.into()),
+                    info: Some(info.clone().into()),
+                })
+            }
+            B::IfTransportAdd {
+                interface,
+                protocol_id,
+                name,
+                info,
+            } => Op::IfTransportAdd(pb::IfTransportAddStep {
+                interface: Some(interface.into()),
+                protocol_id: *protocol_id,
+                name: name.clone(),
+                info: info.clone(),
+            }),
+            B::IfTransportRemove {
+                interface,
+                protocol_id,
+            } => Op::IfTransportRemove(if_transport_ref(interface, *protocol_id)),
+            B::IfTransportSetInfo {
+                interface,
+                protocol_id,
+                info,
+            } => Op::IfTransportSetInfo(pb::IfTransportSetInfoStep {
+                interface: Some(interface.into()),
+                protocol_id: *protocol_id,
+                info: info.clone(),
+            }),
+            B::TransportCreate {
+                protocol_id,
+                name,
+                global_info,
+                client_interface_info,
+                dll_path,
+            } => Op::TransportCreate(pb::TransportCreateStep {
+                protocol_id: *protocol_id,
+                name: name.clone(),
+                global_info: global_info.clone(),
+                client_interface_info: client_interface_info.clone(),
+                dll_path: dll_path.clone(),
+            }),
+            B::TransportDelete { protocol_id } => Op::TransportDelete(*protocol_id),
+            B::TransportSetInfo {
+                protocol_id,
+                global_info,
+                client_interface_info,
+                dll_path,
+            } => Op::TransportSetInfo(pb::TransportSetInfoStep {
+                protocol_id: *protocol_id,
+                global_info: global_info.clone(),
+                client_interface_info: client_interface_info.clone(),
+                dll_path: dll_path.clone(),
+            }),
+            B::FilterSetInfo {
+                protocol_id,
+                enable,
+            } => Op::FilterSetInfo(pb::FilterSetInfoStep {
+                protocol_id: *protocol_id,
+                enable: *enable,
+            }),
+            B::RequireVersion { object, version } => Op::RequireVersion(pb::RequireVersionStep {
+                object: Some(object.into()),
+                version: version.raw(),
+            }),
+        };
+        pb::BatchStep { op: Some(op) }
+    }
+}
+
+/// A batch step from the wire.
+pub fn batch_step(v: pb::BatchStep) -> Result<core::BatchOp> {
+    use core::BatchOp as B;
+    use pb::batch_step::Op;
+    Ok(
+        match v.op.ok_or_else(|| missing("the batch step's operation"))? {
+            Op::Install(s) => B::Install {
+                links: s.links.into_iter().map(net_link).collect(),
+            },
+            Op::Restore(backup) => B::Restore { backup },
+            Op::ServerSetInfo(s) => B::ServerSetInfo {
+                level: s.level,
+                info: server_info(s.info)?,
+            },
+            Op::ServerSetInfoEx(c) => B::ServerSetInfoEx {
+                config: server_set_config_ex(Some(c))?,
+            },
+            Op::InterfaceCreate(i) => B::InterfaceCreate {
+                info: interface(Some(i))?,
+            },
+            Op::InterfaceDelete(r) => B::InterfaceDelete {
+                interface: if_ref(Some(r))?,
+            },
+            Op::InterfaceSetInfo(s) => B::InterfaceSetInfo {
+                interface: if_ref(s.interface)?,
+                level: s.level,
+                info: interface(s.info)?,
+            },
+            Op::InterfaceSetCustomInfo(s) => B::InterfaceSetCustomInfo {
+                interface: if_ref(s.interface)?,
+                info: custom_info(s.info)?,
+            },
+            Op::IfTransportAdd(s) => B::IfTransportAdd {
+                interface: if_ref(s.interface)?,
+                protocol_id: s.protocol_id,
+                name: s.name,
+                info: s.info,
+            },
+            Op::IfTransportRemove(t) => B::IfTransportRemove {
+                interface: if_ref(t.interface)?,
+                protocol_id: t.protocol_id,
+            },
+            Op::IfTransportSetInfo(s) => B::IfTransportSetInfo {
+                interface: if_ref(s.interface)?,
+                protocol_id: s.protocol_id,
+                info: s.info,
+            },
+            Op::TransportCreate(s) => B::TransportCreate {
+                protocol_id: s.protocol_id,
+                name: s.name,
+                global_info: s.global_info,
+                client_interface_info: s.client_interface_info,
+                dll_path: s.dll_path,
+            },
+            Op::TransportDelete(protocol_id) => B::TransportDelete { protocol_id },
+            Op::TransportSetInfo(s) => B::TransportSetInfo {
+                protocol_id: s.protocol_id,
+                global_info: s.global_info,
+                client_interface_info: s.client_interface_info,
+                dll_path: s.dll_path,
+            },
+            Op::FilterSetInfo(s) => B::FilterSetInfo {
+                protocol_id: s.protocol_id,
+                enable: s.enable,
+            },
+            Op::RequireVersion(s) => B::RequireVersion {
+                object: object_ref(s.object)?,
+                version: core::Version::from_raw(s.version),
+            },
+        },
+    )
+}
+
+impl From<&core::BatchOutcome> for pb::BatchOutcome {
+    fn from(v: &core::BatchOutcome) -> Self {
+        use pb::batch_outcome::Outcome;
+        pb::BatchOutcome {
+            outcome: Some(match v {
+                core::BatchOutcome::Done => Outcome::Done(true),
+                core::BatchOutcome::Interface(id) => Outcome::Interface(id.into()),
+                core::BatchOutcome::IfTransport(id) => Outcome::IfTransport(id.into()),
+                core::BatchOutcome::Transport(id) => Outcome::Transport(id.into()),
+            }),
+        }
+    }
+}
+
+/// A step's outcome from the wire.
+pub fn batch_outcome(v: pb::BatchOutcome) -> Result<core::BatchOutcome> {
+    use pb::batch_outcome::Outcome;
+    match v.outcome {
+        Some(Outcome::Done(_)) => Ok(core::BatchOutcome::Done),
+        Some(Outcome::Interface(id)) => Ok(core::BatchOutcome::Interface(interface_id(Some(id))?)),
+        Some(Outcome::IfTransport(id)) => {
+            Ok(core::BatchOutcome::IfTransport(if_transport_id(Some(id))?))
+        }
+        Some(Outcome::Transport(id)) => Ok(core::BatchOutcome::Transport(transport_id(Some(id))?)),
+        None => Err(missing("the step's outcome")),
+    }
+}
+
+impl From<&core::Change> for pb::Change {
+    fn from(v: &core::Change) -> Self {
+        use pb::changed_object::Object;
+        let kind = match v.kind {
+            core::ChangeKind::Created => pb::ChangeKind::Created,
+            core::ChangeKind::Changed => pb::ChangeKind::Changed,
+            core::ChangeKind::Deleted => pb::ChangeKind::Deleted,
+            core::ChangeKind::Replaced => pb::ChangeKind::Replaced,
+        };
+        let object = match &v.object {
+            core::ChangedObject::Configuration => Object::Configuration(true),
+            core::ChangedObject::Server => Object::Server(true),
+            core::ChangedObject::Interface(id) => Object::Interface(id.into()),
+            core::ChangedObject::IfTransport(id) => Object::IfTransport(id.into()),
+            core::ChangedObject::Transport(id) => Object::Transport(id.into()),
+        };
+        pb::Change {
+            seq: v.seq,
+            generation: v.generation,
+            kind: kind as i32,
+            object: Some(pb::ChangedObject {
+                object: Some(object),
+            }),
+            version: v.version.map(core::Version::raw),
+        }
+    }
+}
+
+/// A committed change from the wire.
+pub fn change(v: Option<pb::Change>) -> Result<core::Change> {
+    use pb::changed_object::Object;
+    let v = required(v, "the change")?;
+    let kind = match pb::ChangeKind::try_from(v.kind) {
+        Ok(pb::ChangeKind::Created) => core::ChangeKind::Created,
+        Ok(pb::ChangeKind::Changed) => core::ChangeKind::Changed,
+        Ok(pb::ChangeKind::Deleted) => core::ChangeKind::Deleted,
+        Ok(pb::ChangeKind::Replaced) => core::ChangeKind::Replaced,
+        _ => {
+            return Err(Error::invalid_parameter(format!(
+                "change kind {} is unknown",
+                v.kind
+            )));
+        }
+    };
+    let object = match required(v.object, "the changed object")?.object {
+        Some(Object::Configuration(_)) => core::ChangedObject::Configuration,
+        Some(Object::Server(_)) => core::ChangedObject::Server,
+        Some(Object::Interface(id)) => core::ChangedObject::Interface(interface_id(Some(id))?),
+        Some(Object::IfTransport(id)) => {
+            core::ChangedObject::IfTransport(if_transport_id(Some(id))?)
+        }
+        Some(Object::Transport(id)) => core::ChangedObject::Transport(transport_id(Some(id))?),
+        None => return Err(missing("the changed object")),
+    };
+    Ok(core::Change {
+        seq: v.seq,
+        generation: v.generation,
+        kind,
+        object,
+        version: v.version.map(core::Version::from_raw),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -637,6 +959,168 @@ mod tests {
                 traffic_selectors_responder: vec![sel, sel],
             },
         }
+    }
+
+    #[test]
+    fn every_batch_step_outcome_and_change_round_trips() {
+        use self::core::BatchOp as B;
+        let id = core::InterfaceId {
+            key: 7,
+            name: "wan1".into(),
+        };
+        let refs = [
+            core::IfRef::Id(id.clone()),
+            core::IfRef::Name("Wan1".into()),
+            core::IfRef::Step(0),
+        ];
+        let mut ops = vec![
+            B::Install {
+                links: vec![core::NetLink {
+                    name: "eth0".into(),
+                    guid: "{00000000-0000-0000-0000-000000000001}".into(),
+                    is_loopback: false,
+                }],
+            },
+            B::Restore { backup: vec![1, 2] },
+            B::ServerSetInfo {
+                level: 2,
+                info: core::ServerInfo::default(),
+            },
+            B::ServerSetInfoEx {
+                config: core::ServerSetConfigEx::default(),
+            },
+            B::InterfaceCreate {
+                info: core::Interface {
+                    name: "n".into(),
+                    ..Default::default()
+                },
+            },
+            B::TransportCreate {
+                protocol_id: 0x21,
+                name: Some("IP".into()),
+                global_info: Some(vec![]),
+                client_interface_info: None,
+                dll_path: Some("x.dll".into()),
+            },
+            B::TransportDelete { protocol_id: 0x21 },
+            B::TransportSetInfo {
+                protocol_id: 0x21,
+                global_info: None,
+                client_interface_info: Some(vec![3]),
+                dll_path: None,
+            },
+            B::FilterSetInfo {
+                protocol_id: 0x57,
+                enable: true,
+            },
+            B::RequireVersion {
+                object: core::ObjectRef::Transport(0x21),
+                version: core::Version::from_raw(u64::MAX),
+            },
+            B::RequireVersion {
+                object: core::ObjectRef::Configuration,
+                version: core::Version::from_raw(0),
+            },
+        ];
+        for r in refs {
+            ops.extend([
+                B::InterfaceDelete {
+                    interface: r.clone(),
+                },
+                B::InterfaceSetInfo {
+                    interface: r.clone(),
+                    level: 1,
+                    info: core::Interface::default(),
+                },
+                B::InterfaceSetCustomInfo {
+                    interface: r.clone(),
+                    info: sample_custom(),
+                },
+                B::IfTransportAdd {
+                    interface: r.clone(),
+                    protocol_id: 0x21,
+                    name: None,
+                    info: Some(vec![0; 12]),
+                },
+                B::IfTransportRemove {
+                    interface: r.clone(),
+                    protocol_id: 0x2B,
+                },
+                B::IfTransportSetInfo {
+                    interface: r.clone(),
+                    protocol_id: 0x21,
+                    info: vec![],
+                },
+                B::RequireVersion {
+                    object: core::ObjectRef::Interface(r.clone()),
+                    version: core::Version::from_raw(5),
+                },
+                B::RequireVersion {
+                    object: core::ObjectRef::IfTransport(r.clone(), 0x21),
+                    version: core::Version::from_raw(6),
+                },
+            ]);
+        }
+        for op in ops {
+            assert_eq!(batch_step((&op).into()).unwrap(), op);
+        }
+        assert_eq!(
+            batch_step(pb::BatchStep { op: None }).unwrap_err().code,
+            WinError::ERROR_INVALID_PARAMETER
+        );
+        let it = core::IfTransportId {
+            interface: id.clone(),
+            protocol_id: 0x21,
+        };
+        for o in [
+            core::BatchOutcome::Done,
+            core::BatchOutcome::Interface(id.clone()),
+            core::BatchOutcome::IfTransport(it.clone()),
+            core::BatchOutcome::Transport(core::TransportId { protocol_id: 0x57 }),
+        ] {
+            assert_eq!(batch_outcome((&o).into()).unwrap(), o);
+        }
+        for (kind, object) in [
+            (
+                core::ChangeKind::Replaced,
+                core::ChangedObject::Configuration,
+            ),
+            (core::ChangeKind::Changed, core::ChangedObject::Server),
+            (
+                core::ChangeKind::Created,
+                core::ChangedObject::Interface(id.clone()),
+            ),
+            (
+                core::ChangeKind::Deleted,
+                core::ChangedObject::IfTransport(it),
+            ),
+            (
+                core::ChangeKind::Changed,
+                core::ChangedObject::Transport(core::TransportId { protocol_id: 0x21 }),
+            ),
+        ] {
+            let c = core::Change {
+                seq: 9,
+                generation: 4,
+                kind,
+                object,
+                version: Some(core::Version::from_raw(3)),
+            };
+            assert_eq!(change(Some((&c).into())).unwrap(), c);
+        }
+        let mut bad: pb::Change = (&core::Change {
+            seq: 1,
+            generation: 1,
+            kind: core::ChangeKind::Created,
+            object: core::ChangedObject::Server,
+            version: None,
+        })
+            .into();
+        bad.kind = 99;
+        assert_eq!(
+            change(Some(bad)).unwrap_err().code,
+            WinError::ERROR_INVALID_PARAMETER
+        );
     }
 
     #[test]

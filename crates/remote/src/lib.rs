@@ -17,6 +17,8 @@
 //! messages, their conversions and the name grammar.
 
 #[cfg(feature = "client")]
+mod changes;
+#[cfg(feature = "client")]
 pub mod client;
 pub mod convert;
 pub mod name;

@@ -24,8 +24,10 @@
 //! Rows name the model types (`InterfaceId`, ...) and `pb` as the expanding module sees them,
 //! so both expansion sites import `mprconfig_core::model::*` and `crate::pb`.
 //!
-//! Connect and Disconnect are not rows: they open and close sessions rather than run an
-//! operation on one.
+//! Not rows: Connect and Disconnect, which open and close sessions rather than run an
+//! operation on one; `apply_batch`, whose error names the failing step (`BatchReply`); and
+//! `watch`, a server stream. Those are written by hand (`client.rs`, `changes.rs`,
+//! `server/service.rs`, `server/streams.rs`).
 
 /// Calls `$then! { rows }` with every remote operation (see the module documentation).
 macro_rules! router_config_ops {
@@ -99,6 +101,13 @@ macro_rules! router_config_ops {
                 = FilterSetInfoRequest => StatusReply;
             Read  get_friendly_name(name: &str) -> String = NameRequest => NameReply;
             Read  get_guid_name(name: &str) -> String = NameRequest => NameReply;
+
+            Read  interface_get_info_versioned(id: &InterfaceId) -> Versioned<Interface>
+                = InterfaceRequest => VersionedInterfaceReply;
+            Read  transport_get_info_versioned(id: &TransportId) -> Versioned<TransportInfo>
+                = TransportRequest => VersionedTransportInfoReply;
+            Read  if_transport_get_info_versioned(id: &IfTransportId) -> Versioned<Option<Vec<u8>>>
+                = IfTransportRequest => VersionedBlobReply;
         }
     };
 }
@@ -136,7 +145,11 @@ mod tests {
     #[test]
     fn every_change_needs_the_admin_role_and_only_point_reads_are_cached() {
         let rows: &[(&str, &str)] = router_config_ops!(names);
-        assert_eq!(rows.len(), 32, "one row per RouterConfig operation");
+        assert_eq!(
+            rows.len(),
+            35,
+            "one row per RouterConfig operation but apply_batch and watch"
+        );
         for (access, method) in rows {
             assert_eq!(*access, expected_access(method), "{method}");
         }

@@ -6,8 +6,8 @@
 
 use crate::convert as cv;
 use crate::pb;
-use mprconfig_core::Result;
 use mprconfig_core::model::*;
+use mprconfig_core::{Result, Version, Versioned};
 
 /// A `RouterConfig` parameter type (as the trait spells it) and the request field carrying it.
 pub(crate) trait Param {
@@ -281,6 +281,25 @@ carries! {
         put(r, v) { r.name = v; }
         take(r) { Ok(r.name) }
     }
+    pb::VersionedInterfaceReply => Versioned<Interface> {
+        put(r, v) { r.info = Some((&v.value).into()); r.version = v.version.raw(); }
+        take(r) {
+            Ok(Versioned { value: cv::interface(r.info)?, version: Version::from_raw(r.version) })
+        }
+    }
+    pb::VersionedTransportInfoReply => Versioned<TransportInfo> {
+        put(r, v) { r.info = Some(v.value.into()); r.version = v.version.raw(); }
+        take(r) {
+            Ok(Versioned {
+                value: cv::transport_info(r.info)?,
+                version: Version::from_raw(r.version),
+            })
+        }
+    }
+    pb::VersionedBlobReply => Versioned<Option<Vec<u8>>> {
+        put(r, v) { r.data = v.value; r.version = v.version.raw(); }
+        take(r) { Ok(Versioned { value: r.data, version: Version::from_raw(r.version) }) }
+    }
 }
 
 page_reply! {
@@ -387,6 +406,30 @@ mod tests {
         assert_eq!(reply_round_trip::<pb::BackupReply, _>(vec![9u8]), vec![9]);
         let si = ServerInfo::default();
         assert_eq!(reply_round_trip::<pb::ServerInfoReply, _>(si), si);
+        let v = Versioned {
+            value: Some(vec![1u8, 2]),
+            version: Version::from_raw(u64::MAX),
+        };
+        assert_eq!(reply_round_trip::<pb::VersionedBlobReply, _>(v.clone()), v);
+        let v = Versioned {
+            value: Interface {
+                name: "e".into(),
+                ..Interface::default()
+            },
+            version: Version::from_raw(7),
+        };
+        assert_eq!(
+            reply_round_trip::<pb::VersionedInterfaceReply, _>(v.clone()),
+            v
+        );
+        let v = Versioned {
+            value: TransportInfo::default(),
+            version: Version::from_raw(0),
+        };
+        assert_eq!(
+            reply_round_trip::<pb::VersionedTransportInfoReply, _>(v.clone()),
+            v
+        );
     }
 
     #[test]

@@ -7,7 +7,10 @@
 use std::sync::Arc;
 
 use mprconfig_core::model::*;
-use mprconfig_core::{RegistryConfig, Result, RouterConfig};
+use mprconfig_core::{
+    BatchError, BatchOp, BatchOutcome, ChangeStream, RegistryConfig, Result, RouterConfig,
+    Versioned,
+};
 
 use crate::name::{self, SmbName};
 use crate::registry::RrpRegistry;
@@ -15,7 +18,8 @@ use crate::registry::RrpRegistry;
 /// The router configuration of a Windows (or Samba) server, over MS-RRP.
 pub struct RrpConfig {
     registry: Arc<RrpRegistry>,
-    config: RegistryConfig<Arc<RrpRegistry>>,
+    /// Shared so that `watch` can hand the stream a reference of its own.
+    config: Arc<RegistryConfig<Arc<RrpRegistry>>>,
 }
 
 impl std::fmt::Debug for RrpConfig {
@@ -31,7 +35,7 @@ impl RrpConfig {
     pub fn new(registry: RrpRegistry) -> Self {
         let registry = Arc::new(registry);
         RrpConfig {
-            config: RegistryConfig::new(Arc::clone(&registry)),
+            config: Arc::new(RegistryConfig::new(Arc::clone(&registry))),
             registry,
         }
     }
@@ -217,5 +221,32 @@ impl RouterConfig for RrpConfig {
 
     fn get_guid_name(&self, friendly_name: &str) -> Result<String> {
         self.config.get_guid_name(friendly_name)
+    }
+
+    // Beyond Windows (docs/design.md §6). Versions are content digests here (the registry has
+    // no per-key counters); the change log does not exist on a Windows registry, so `watch`
+    // is `ERROR_JOURNAL_NOT_ACTIVE` (1179).
+
+    fn apply_batch(&self, ops: &[BatchOp]) -> std::result::Result<Vec<BatchOutcome>, BatchError> {
+        self.config.apply_batch(ops)
+    }
+
+    fn interface_get_info_versioned(&self, id: &InterfaceId) -> Result<Versioned<Interface>> {
+        self.config.interface_get_info_versioned(id)
+    }
+
+    fn transport_get_info_versioned(&self, id: &TransportId) -> Result<Versioned<TransportInfo>> {
+        self.config.transport_get_info_versioned(id)
+    }
+
+    fn if_transport_get_info_versioned(
+        &self,
+        id: &IfTransportId,
+    ) -> Result<Versioned<Option<Vec<u8>>>> {
+        self.config.if_transport_get_info_versioned(id)
+    }
+
+    fn watch(self: Arc<Self>, after: Option<u64>) -> Result<Box<dyn ChangeStream>> {
+        Arc::clone(&self.config).watch(after)
     }
 }

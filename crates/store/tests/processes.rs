@@ -1,7 +1,9 @@
 //! Several processes on one store: concurrent writers lose nothing, writers killed with SIGKILL
 //! at random moments lose nothing they acknowledged, backups taken while another process writes
 //! are consistent snapshots, and a restore killed midway leaves the old or the new
-//! configuration. The child processes are this test binary itself, re-executed as the worker of
+//! configuration; a batch killed midway leaves all of it or nothing, and a watcher sees every
+//! change random writers in several processes committed, once, in order, and nothing rolled
+//! back. The child processes are this test binary itself, re-executed as the worker of
 //! `tests/worker` (hence `harness = false`: `main` picks the worker or the test harness).
 //!
 //! `MPRCONFIG_CRASH_CYCLES` sets the number of kill cycles of the crash test (default 200);
@@ -93,6 +95,17 @@ impl Worker {
         self.taken.extend(self.lines.iter());
         (ok, self.taken)
     }
+}
+
+/// Creates a store as the workers do (no links, so every process computes the same tree).
+fn create_config(path: &Path) -> RegistryConfig<SqliteRegistry> {
+    RegistryConfig::new(
+        OpenOptions::new()
+            .create(true)
+            .links(Vec::new())
+            .open(path)
+            .expect("create the store"),
+    )
 }
 
 fn open_config(path: &Path) -> RegistryConfig<SqliteRegistry> {
@@ -464,6 +477,187 @@ fn a_restore_killed_midway_leaves_the_old_or_the_new_configuration() {
     eprintln!("states seen after kills (A, B): {both_seen:?}");
 }
 
+/// The interfaces of batch `n` of prefix `prefix` present in the store, each checked to carry
+/// its blob: a batch is all there or not at all.
+fn batch_presence(config: &RegistryConfig<SqliteRegistry>, prefix: &str, n: u64) -> u64 {
+    let mut present = 0;
+    for k in 0..worker::BATCH_INTERFACES {
+        let name = format!("{prefix}-{n}-{k}");
+        let Ok(id) = config.interface_get_handle(&name) else {
+            continue;
+        };
+        let it = config
+            .if_transport_get_handle(&id, pid::IP)
+            .unwrap_or_else(|e| panic!("{name} exists without its IP transport: {e}"));
+        assert_eq!(
+            config.if_transport_get_info(&it).unwrap(),
+            Some(blob_for(&name)),
+            "{name}'s blob"
+        );
+        present += 1;
+    }
+    present
+}
+
+fn a_batch_killed_midway_leaves_all_or_nothing() {
+    let cycles = (crash_cycles() / 8).max(10);
+    let mut rng = StdRng::seed_from_u64(seed());
+    let mut in_flight_seen = [0u32; 2];
+    for cycle in 0..cycles {
+        let dir = tempfile::tempdir().unwrap();
+        let store = dir.path().join("router.db");
+        drop(create_config(&store));
+        let prefix = format!("c{cycle}");
+        let mut worker = Worker::spawn(&["batcher", store.to_str().unwrap(), &prefix]);
+        // Kill amid batches: after the first one committed, at a random moment.
+        while !worker.next_line().starts_with("batch ") {}
+        std::thread::sleep(Duration::from_micros(rng.random_range(0..30_000)));
+        let lines = worker.kill();
+        let acked: Vec<u64> = lines
+            .iter()
+            .filter_map(|l| l.strip_prefix("batch "))
+            .map(|n| n.parse().unwrap())
+            .collect();
+        assert!(
+            lines
+                .iter()
+                .all(|l| l == "opened" || l.starts_with("batch ") || l.starts_with("busy ")),
+            "{lines:?}"
+        );
+        let last = *acked.last().expect("one batch was acknowledged");
+        let config = open_config(&store);
+        config.registry().integrity_check().unwrap();
+        for n in 0..=last {
+            assert_eq!(
+                batch_presence(&config, &prefix, n),
+                worker::BATCH_INTERFACES,
+                "cycle {cycle}: acknowledged batch {n} is not all there"
+            );
+        }
+        // The batch in flight when the kill came: all or nothing; none after it.
+        let flight = batch_presence(&config, &prefix, last + 1);
+        assert!(
+            flight == 0 || flight == worker::BATCH_INTERFACES,
+            "cycle {cycle}: batch {} is partly there ({flight} of {})",
+            last + 1,
+            worker::BATCH_INTERFACES
+        );
+        in_flight_seen[usize::from(flight > 0)] += 1;
+        assert_eq!(batch_presence(&config, &prefix, last + 2), 0);
+        let total = config.interface_enum(0, u32::MAX).unwrap().entries.len() as u64;
+        let own = (last + 1 + u64::from(flight > 0)) * worker::BATCH_INTERFACES;
+        let installed = create_config(&dir.path().join("fresh.db"))
+            .interface_enum(0, u32::MAX)
+            .unwrap()
+            .entries
+            .len() as u64;
+        assert_eq!(total, installed + own, "cycle {cycle}: stray interfaces");
+    }
+    eprintln!("in-flight batches after the kill (absent, committed): {in_flight_seen:?}");
+}
+
+/// One change as the model writes it: `kind/object/name`.
+fn change_word(c: &mprconfig_core::Change) -> Option<String> {
+    use mprconfig_core::ChangedObject as O;
+    let name = match &c.object {
+        O::Interface(id) => &id.name,
+        O::IfTransport(id) => &id.interface.name,
+        _ => return None,
+    };
+    Some(format!("{}/{}/{name}", c.kind.name(), c.object.kind_name()))
+}
+
+fn a_watcher_sees_every_committed_change_once_in_order_and_nothing_rolled_back() {
+    const WRITERS: u64 = 3;
+    const OPS: u32 = 60;
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("router.db");
+    let config = std::sync::Arc::new(create_config(&store));
+    let mut stream = std::sync::Arc::clone(&config).watch(None).unwrap();
+    let start = stream.position();
+    let base = seed();
+    let workers: Vec<Worker> = (0..WRITERS)
+        .map(|w| {
+            Worker::spawn(&[
+                "random",
+                store.to_str().unwrap(),
+                &format!("w{w}"),
+                &(base + w).to_string(),
+                &OPS.to_string(),
+            ])
+        })
+        .collect();
+    // Each writer's committed operations, each with the changes it made, in its order.
+    let mut model: Vec<Vec<Vec<String>>> = Vec::new();
+    for w in workers {
+        let (ok, lines) = w.finish();
+        assert!(ok, "a writer failed: {lines:?}");
+        model.push(
+            lines
+                .iter()
+                .filter_map(|l| l.strip_prefix("ok "))
+                .map(|l| l.split(' ').map(str::to_owned).collect())
+                .collect(),
+        );
+    }
+    let total: usize = model.iter().flatten().map(Vec::len).sum();
+    let mut seen = Vec::with_capacity(total);
+    while seen.len() < total {
+        match stream.next_timeout(Duration::from_secs(120)).unwrap() {
+            Some(c) => seen.push(c),
+            None => panic!("only {} of {total} changes arrived", seen.len()),
+        }
+    }
+    assert!(
+        stream
+            .next_timeout(Duration::from_millis(300))
+            .unwrap()
+            .is_none(),
+        "more changes than the writers committed"
+    );
+    for (i, c) in seen.iter().enumerate() {
+        assert_eq!(c.seq, start + 1 + i as u64, "each change once, in order");
+    }
+    assert!(
+        seen.windows(2).all(|w| w[0].generation <= w[1].generation),
+        "commit order"
+    );
+    for (w, ops) in model.iter().enumerate() {
+        let own = format!("w{w}-");
+        let mine: Vec<&mprconfig_core::Change> = seen
+            .iter()
+            .filter(|c| {
+                change_word(c).is_some_and(|s| s.split('/').nth(2).unwrap().starts_with(&own))
+            })
+            .collect();
+        let words: Vec<String> = mine.iter().map(|c| change_word(c).unwrap()).collect();
+        let want: Vec<String> = ops.iter().flatten().cloned().collect();
+        assert_eq!(
+            words, want,
+            "writer {w}: its changes, in its order, nothing else"
+        );
+        // One operation, one commit: its changes share a generation, later ones a later one.
+        let mut at = 0;
+        let mut previous = 0;
+        for op in ops {
+            let group = &mine[at..at + op.len()];
+            assert!(
+                group.iter().all(|c| c.generation == group[0].generation),
+                "{op:?}"
+            );
+            assert!(group[0].generation > previous, "{op:?}");
+            previous = group[0].generation;
+            at += op.len();
+        }
+    }
+    assert!(
+        !seen
+            .iter()
+            .any(|c| change_word(c).is_some_and(|s| s.contains("doomed"))),
+        "a rolled-back batch reached the watcher"
+    );
+}
+
 /// The worker when re-executed as one ([`worker::ENV`]), else the test harness over the tests.
 fn main() -> ExitCode {
     if std::env::var_os(worker::ENV).is_some() {
@@ -482,6 +676,8 @@ fn main() -> ExitCode {
         concurrent_processes_create_change_and_delete_without_losing_updates,
         backups_taken_while_another_process_writes_are_consistent_snapshots,
         a_restore_killed_midway_leaves_the_old_or_the_new_configuration,
+        a_batch_killed_midway_leaves_all_or_nothing,
+        a_watcher_sees_every_committed_change_once_in_order_and_nothing_rolled_back,
     ];
     libtest_mimic::run(&Arguments::from_args(), tests).exit_code()
 }

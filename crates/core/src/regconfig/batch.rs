@@ -85,7 +85,7 @@ fn check_step<'a>(ops: &'a [BatchOp], index: usize) -> Result<Checked<'a>> {
         BatchOp::TransportDelete { .. } | BatchOp::FilterSetInfo { .. } => {}
         BatchOp::RequireVersion { object, .. } => match object {
             ObjectRef::Interface(r) | ObjectRef::IfTransport(r, _) => check_ref(ops, index, r)?,
-            ObjectRef::Transport(_) => {}
+            ObjectRef::Transport(_) | ObjectRef::Configuration => {}
         },
     }
     Ok(Checked::Op(op))
@@ -270,6 +270,15 @@ fn run_step<R: Registry>(
                     (
                         format!("interface {:?}", iface.name),
                         interface_version(tx, &id)?,
+                    )
+                }
+                ObjectRef::Configuration => {
+                    let log = tx
+                        .change_log()
+                        .ok_or_else(|| crate::changes::no_change_log("this store"))?;
+                    (
+                        "the configuration".to_string(),
+                        Version::from_raw(log.last_seq()?),
                     )
                 }
                 ObjectRef::Transport(protocol_id) => (

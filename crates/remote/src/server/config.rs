@@ -39,11 +39,15 @@ pub struct ServerConfig {
     pub drain_timeout: Duration,
     /// Concurrent calls per connection (HTTP/2 streams).
     pub max_concurrent_streams: u32,
+    /// Open change streams (`Watch`) at most, server-wide; each holds one thread. A `Watch`
+    /// beyond it gives `ERROR_NOT_ENOUGH_MEMORY` (8).
+    pub max_watches: usize,
 }
 
 impl ServerConfig {
     /// Defaults: 1024 connections, 4096 sessions (64 per connection), 4 MiB messages, 30 min
-    /// idle sessions, 10 s handshakes, 30 s without a session, 10 s drain, 32 streams.
+    /// idle sessions, 10 s handshakes, 30 s without a session, 10 s drain, 32 streams, 256
+    /// change streams.
     pub fn new(tls: Arc<rustls::ServerConfig>, tokens_path: PathBuf) -> ServerConfig {
         ServerConfig {
             tls,
@@ -57,6 +61,7 @@ impl ServerConfig {
             sessionless_timeout: Duration::from_secs(30),
             drain_timeout: Duration::from_secs(10),
             max_concurrent_streams: 32,
+            max_watches: 256,
         }
     }
 }
@@ -81,4 +86,6 @@ pub struct Stats {
     /// Times the sessionless watchdog of a connection fired while the connection held a
     /// session, and so kept it open for another time-out.
     pub watchdog_kept: AtomicU64,
+    /// Change streams (`Watch`) open now.
+    pub watches: AtomicUsize,
 }

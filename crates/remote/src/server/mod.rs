@@ -15,6 +15,7 @@ mod config;
 mod conn;
 mod service;
 mod sessions;
+mod streams;
 
 pub use config::{Opener, ServerConfig, Stats};
 pub use sessions::ConnInfo;
@@ -27,7 +28,7 @@ use service::Service;
 use sessions::Shared;
 use std::collections::HashMap;
 use std::future::Future;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 use tokio::net::TcpListener;
@@ -54,6 +55,7 @@ impl Server {
                 stats: Arc::new(Stats::default()),
                 next_conn: AtomicU64::new(1),
                 epoch: Instant::now(),
+                stopping: AtomicBool::new(false),
             }),
         }
     }
@@ -129,6 +131,7 @@ impl Server {
             () = &mut shutdown => None,
         };
         let _ = stop_tx.send(true);
+        shared.stopping.store(true, Ordering::SeqCst);
         let result = match early {
             Some(r) => r,
             None => {

@@ -1,16 +1,17 @@
 //! The gRPC service: every call checks its session, token and role, then runs one
 //! `RouterConfig` operation inline or on the blocking pool, through the reply cache for point
 //! reads. The handlers are generated from the table of operations ([`crate::ops`]); only
-//! Connect and Disconnect are written here.
+//! Connect and Disconnect are written here, and ApplyBatch and Watch in `streams.rs`.
 
 use super::sessions::{ConnInfo, Shared};
+use super::streams::WatchStream;
 use crate::Role;
 use crate::ops::router_config_ops;
 use crate::pb;
 use crate::pb::router_config_service_server::RouterConfigService;
 use crate::wire::{Carries, Lend, Param};
 use mprconfig_core::model::*;
-use mprconfig_core::{Error, Result, RouterConfig, WinError};
+use mprconfig_core::{Error, Result, RouterConfig, Versioned, WinError};
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use tonic::{Request, Response, Status};
@@ -32,7 +33,7 @@ enum Access {
 }
 
 /// The wire status of a result: code 0 and no detail for success.
-fn status_of<T>(r: &Result<T>) -> pb::WinStatus {
+pub(super) fn status_of<T>(r: &Result<T>) -> pb::WinStatus {
     match r {
         Ok(_) => pb::WinStatus {
             code: 0,
@@ -55,7 +56,7 @@ fn respond<R: Carries<T>, T>(r: Result<T>) -> Res<R> {
     Ok(Response::new(rep))
 }
 
-type Res<T> = std::result::Result<Response<T>, Status>;
+pub(super) type Res<T> = std::result::Result<Response<T>, Status>;
 
 /// The gRPC service over a set of sessions.
 #[derive(Clone)]
@@ -181,6 +182,16 @@ macro_rules! service {
 
             async fn disconnect(&self, r: Request<pb::SessionRequest>) -> Res<pb::StatusReply> {
                 self.disconnect_rpc(r).await
+            }
+
+            async fn apply_batch(&self, r: Request<pb::BatchRequest>) -> Res<pb::BatchReply> {
+                self.apply_batch_rpc(r).await
+            }
+
+            type WatchStream = WatchStream;
+
+            async fn watch(&self, r: Request<pb::WatchRequest>) -> Res<WatchStream> {
+                self.watch_rpc(r).await
             }
 
             $(

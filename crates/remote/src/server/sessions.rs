@@ -50,6 +50,9 @@ pub(super) struct Shared {
     pub(super) stats: Arc<Stats>,
     pub(super) next_conn: AtomicU64,
     pub(super) epoch: Instant,
+    /// Set when the server starts draining: change streams, which never end by themselves,
+    /// end then.
+    pub(super) stopping: AtomicBool,
 }
 
 impl Shared {

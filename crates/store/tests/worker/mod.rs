@@ -11,6 +11,8 @@
 //! chain   STORE PREFIX          create n, delete n-1, forever (backup test)
 //! churn   STORE PREFIX COUNT    COUNT rounds of create/set/delete + counter
 //! restore STORE FILE_A FILE_B   restore A, restore B, forever (restore test)
+//! batcher STORE PREFIX          batches of 5 creates + 5 blobs, forever (batch crash test)
+//! random  STORE PREFIX SEED N   N random writes and batches, some failing (watch model test)
 //! ```
 
 use std::io::Write;
@@ -18,10 +20,12 @@ use std::process::ExitCode;
 
 use mprconfig_core::info::InfoHeader;
 use mprconfig_core::{
-    Error, Interface, InterfaceType, RegValue, Registry, RegistryConfig, Result, RouterConfig,
-    TxMode, WinError, pid,
+    BatchOp, Error, IfRef, Interface, InterfaceType, RegValue, Registry, RegistryConfig, Result,
+    RouterConfig, TxMode, WinError, pid,
 };
 use mprconfig_store::{OpenOptions, SqliteRegistry};
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
 
 /// Set (to any value) in a child's environment to make the test binary that worker.
 pub const ENV: &str = "MPRCONFIG_STORE_TEST_WORKER";
@@ -161,6 +165,138 @@ fn restore(store: &str, a: &str, b: &str) -> Result<()> {
     }
 }
 
+/// The interfaces of one batch of the batch crash test.
+pub const BATCH_INTERFACES: u64 = 5;
+
+/// Batch crash test: for n = 0, 1, ...: one batch creating `P-n-0` .. `P-n-4`, each with its
+/// IP blob (10 steps, one transaction); `batch n` once it committed.
+fn batcher(store: &str, prefix: &str) -> Result<()> {
+    let config = open(store)?;
+    say(format_args!("opened"));
+    for n in 0u64.. {
+        let mut ops = Vec::new();
+        for k in 0..BATCH_INTERFACES {
+            let name = format!("{prefix}-{n}-{k}");
+            ops.push(BatchOp::InterfaceCreate {
+                info: interface(&name),
+            });
+            ops.push(BatchOp::IfTransportAdd {
+                interface: IfRef::Step(ops.len() - 1),
+                protocol_id: pid::IP,
+                name: None,
+                info: Some(blob_for(&name)),
+            });
+        }
+        retry("batch", || config.apply_batch(&ops).map_err(Error::from))?;
+        say(format_args!("batch {n}"));
+    }
+    Ok(())
+}
+
+/// Watch model test writer: `count` random operations on interfaces of its own (`P-i`):
+/// create, add or set the IP blob, delete, a batch of three writes, or a batch that fails in
+/// its last step (and so changes nothing). After each one that committed it prints
+/// `ok` and the changes it expects a watcher to see, as `kind/object/name` words in order.
+fn random(store: &str, prefix: &str, seed: u64, count: u32) -> Result<()> {
+    let config = open(store)?;
+    let mut rng = StdRng::seed_from_u64(seed);
+    // Its interfaces and whether each has an IP transport.
+    let mut live: Vec<(String, bool)> = Vec::new();
+    let mut next = 0u32;
+    let fresh = |next: &mut u32| {
+        *next += 1;
+        format!("{prefix}-{}", *next - 1)
+    };
+    for _ in 0..count {
+        let pick = rng.random_range(0..100u32);
+        if live.is_empty() || pick < 25 {
+            let name = fresh(&mut next);
+            retry("create", || config.interface_create(&interface(&name)))?;
+            say(format_args!("ok created/interface/{name}"));
+            live.push((name, false));
+        } else if pick < 55 {
+            let i = rng.random_range(0..live.len());
+            let (name, has_ip) = live[i].clone();
+            let id = config.interface_get_handle(&name)?;
+            let blob = blob_for(&format!("{name}-{}", rng.random::<u32>()));
+            if has_ip {
+                let it = config.if_transport_get_handle(&id, pid::IP)?;
+                retry("set", || config.if_transport_set_info(&it, &blob))?;
+                say(format_args!("ok changed/interface-transport/{name}"));
+            } else {
+                retry("add", || {
+                    config.if_transport_add(&id, pid::IP, None, Some(&blob))
+                })?;
+                say(format_args!("ok created/interface-transport/{name}"));
+                live[i].1 = true;
+            }
+        } else if pick < 70 {
+            let (name, has_ip) = live.swap_remove(rng.random_range(0..live.len()));
+            let id = config.interface_get_handle(&name)?;
+            retry("delete", || config.interface_delete(&id))?;
+            if has_ip {
+                say(format_args!(
+                    "ok deleted/interface-transport/{name} deleted/interface/{name}"
+                ));
+            } else {
+                say(format_args!("ok deleted/interface/{name}"));
+            }
+        } else if pick < 85 {
+            let (a, b) = (fresh(&mut next), fresh(&mut next));
+            let ops = [
+                BatchOp::InterfaceCreate {
+                    info: interface(&a),
+                },
+                BatchOp::IfTransportAdd {
+                    interface: IfRef::Step(0),
+                    protocol_id: pid::IP,
+                    name: None,
+                    info: Some(blob_for(&a)),
+                },
+                BatchOp::InterfaceCreate {
+                    info: interface(&b),
+                },
+            ];
+            retry("batch", || config.apply_batch(&ops).map_err(Error::from))?;
+            say(format_args!(
+                "ok created/interface/{a} created/interface-transport/{a} created/interface/{b}"
+            ));
+            live.push((a, true));
+            live.push((b, false));
+        } else {
+            // Rolled back: its creations must never reach a watcher.
+            let doomed = format!("{prefix}-doomed-{}", rng.random::<u32>());
+            let ops = [
+                BatchOp::InterfaceCreate {
+                    info: interface(&doomed),
+                },
+                BatchOp::IfTransportAdd {
+                    interface: IfRef::Step(0),
+                    protocol_id: pid::IP,
+                    name: None,
+                    info: Some(blob_for(&doomed)),
+                },
+                BatchOp::InterfaceDelete {
+                    interface: IfRef::Name(format!("{prefix}-never-created")),
+                },
+            ];
+            match config.apply_batch(&ops) {
+                Err(e) if e.step == Some(2) && e.code() == WinError::ERROR_NO_SUCH_INTERFACE => {
+                    say(format_args!("failed"));
+                }
+                other => {
+                    return Err(Error::new(
+                        WinError::ERROR_INTERNAL_ERROR,
+                        format!("the doomed batch gave {other:?}"),
+                    ));
+                }
+            }
+        }
+    }
+    say(format_args!("finished"));
+    Ok(())
+}
+
 fn run(args: &[String]) -> Result<()> {
     let usage = || Error::invalid_parameter(format!("usage: see tests/worker; got {args:?}"));
     match args {
@@ -170,6 +306,13 @@ fn run(args: &[String]) -> Result<()> {
             churn(store, prefix, count.parse().map_err(|_| usage())?)
         }
         [mode, store, a, b] if mode == "restore" => restore(store, a, b),
+        [mode, store, prefix] if mode == "batcher" => batcher(store, prefix),
+        [mode, store, prefix, seed, count] if mode == "random" => random(
+            store,
+            prefix,
+            seed.parse().map_err(|_| usage())?,
+            count.parse().map_err(|_| usage())?,
+        ),
         _ => Err(usage()),
     }
 }
