@@ -751,8 +751,8 @@ fn filters_are_written_as_filter_descriptors_and_listed_back() {
     );
     assert_eq!(
         &out_block.data[36..40],
-        &[8, 0, 0, 0],
-        "ICMP type little-endian"
+        &[8, 0, 0xFF, 0],
+        "ICMP type little-endian, code not given = FILTER_ICMP_CODE_ANY"
     );
     let v6 = FilterDescriptor::from_header(
         &InfoHeader::parse(&interface_blob(&env, "Branch", pid::IPV6)).unwrap(),
@@ -812,7 +812,7 @@ fn filters_are_written_as_filter_descriptors_and_listed_back() {
     );
     assert_eq!(
         t[3],
-        ["out", "ipv4", "1", "any", "any", "icmp", "8", "0", "drop"]
+        ["out", "ipv4", "1", "any", "any", "icmp", "8", "any", "drop"]
     );
     assert_eq!(
         t[4],
