@@ -460,6 +460,13 @@ fn parse_rule(chain: &str, statements: &[Statement<'_>]) -> Result<ObservedRule,
             _ => return Err("a statement we do not write".into()),
         }
     }
+    // nft lists `meta l4proto icmp` without the `meta nfproto ipv4` we wrote (it counts as
+    // implied), and likewise ICMPv6 for IPv6.
+    let family = family.or(match protocol {
+        Some(1) => Some(false),
+        Some(58) => Some(true),
+        _ => None,
+    });
     let rule = FilterRule {
         link: link.ok_or("a rule without its link")?,
         direction,
@@ -661,6 +668,22 @@ mod tests {
                 action: Action::Accept,
             }
         );
+    }
+
+    #[test]
+    fn an_icmp_rule_listed_without_its_nfproto_is_still_ipv4() {
+        let listed = vec![
+            eq(meta(MetaKey::Iifname), Expression::String("r-a".into())),
+            eq(meta(MetaKey::L4proto), Expression::Number(1)),
+            Statement::Counter(Counter::Anonymous(None)),
+            Statement::Drop(None),
+        ];
+        let r = parse_rule(CHAIN_IN, &listed).unwrap().rule;
+        assert!(!r.v6);
+        assert_eq!(r.protocol, Some(1));
+        let mut v6 = listed.clone();
+        v6[1] = eq(meta(MetaKey::L4proto), Expression::Number(58));
+        assert!(parse_rule(CHAIN_IN, &v6).unwrap().rule.v6);
     }
 
     #[test]

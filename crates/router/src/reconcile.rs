@@ -8,10 +8,10 @@ use std::time::{Duration, Instant, SystemTime};
 use serde::{Deserialize, Serialize};
 use tracing::{info, warn};
 
-use mprconfig_core::Result;
+use mprconfig_core::{Error, Result, WinError};
 
 use crate::desired::{ConfigSource, Desired, read_desired};
-use crate::filters::TableState;
+use crate::filters::{FilterRule, TableState};
 use crate::kernel::{self, Netlink};
 use crate::nft::{self, Nft};
 use crate::plan::{Change, Item, Observed, Plan, State, plan};
@@ -60,6 +60,9 @@ pub struct Reconciler {
     applied: HashSet<String>,
     repairs: u64,
     passes: u64,
+    /// Rules we wrote that nft then listed differently, with what it listed: not rewritten
+    /// while both stay the same (a rewrite would only repeat, event after event).
+    stuck: Option<(Vec<FilterRule>, TableState)>,
 }
 
 impl Reconciler {
@@ -74,6 +77,7 @@ impl Reconciler {
             applied: HashSet::new(),
             repairs: 0,
             passes: 0,
+            stuck: None,
         })
     }
 
@@ -157,8 +161,25 @@ impl Reconciler {
             .collect();
         let mut applied = Vec::with_capacity(p.changes.len());
         let mut failed_objects = Vec::new();
+        let table_now = match &observed.filters {
+            Some(Ok(t)) => Some(t.clone()),
+            _ => None,
+        };
         for change in &p.changes {
-            let result = self.apply(change).await;
+            let result = match change {
+                Change::Filters { rules, .. }
+                    if self
+                        .stuck
+                        .as_ref()
+                        .is_some_and(|(r, t)| r == rules && Some(t) == table_now.as_ref()) =>
+                {
+                    Err(Error::new(
+                        WinError::ERROR_INVALID_DATA,
+                        "nft lists our table differently from what was written; not rewritten until the configuration or the table changes",
+                    ))
+                }
+                _ => self.apply(change).await,
+            };
             let repair = touches(change, &drifted);
             let lines = change.diff_lines().join("; ");
             match &result {
@@ -219,9 +240,33 @@ impl Reconciler {
             Change::DelRoute { route, .. } => self.net.del_route(route).await,
             Change::AddRoute { route, oif } => self.net.add_route(route, *oif).await,
             Change::Filters { rules, .. } => {
-                // Our own change moves the generation; the next pass reads the table back.
                 self.table = None;
-                self.nft.replace(rules)
+                self.nft.replace(rules)?;
+                // Read it back at once: this is the cache for the next pass, and proof that
+                // nft holds what we wrote (else the next pass would rewrite it forever).
+                let generation = nft::generation();
+                let back = self.nft.read_table()?;
+                let same = match &back {
+                    TableState::Absent => rules.is_empty(),
+                    TableState::Rules(have) => {
+                        have.len() == rules.len()
+                            && have.iter().zip(rules).all(|(h, w)| h.rule == *w)
+                    }
+                    TableState::Foreign(_) => false,
+                };
+                if let Ok(g) = generation {
+                    self.table = Some((g, back.clone()));
+                }
+                if same {
+                    self.stuck = None;
+                    Ok(())
+                } else {
+                    self.stuck = Some((rules.clone(), back.clone()));
+                    Err(Error::new(
+                        WinError::ERROR_INVALID_DATA,
+                        format!("nft lists the table differently from what was written: {back:?}"),
+                    ))
+                }
             }
         }
     }
