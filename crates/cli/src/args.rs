@@ -90,6 +90,10 @@ pub enum Command {
         /// The .reg file to read; `-` reads stdin.
         file: String,
     },
+    /// Show what the router manager (mprrouted) would change in the kernel, as a diff.
+    Plan,
+    /// Show every configured item: applied, pending, drifted, not applied or failed, and why.
+    Status,
 }
 
 /// `show …`

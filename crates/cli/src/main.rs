@@ -12,6 +12,7 @@ mod commands;
 mod files;
 mod output;
 mod parse;
+mod router;
 mod routes;
 
 use std::process::ExitCode;
@@ -100,6 +101,8 @@ fn describe(cmd: &Command) -> String {
         Command::Trust { host } => format!("trust {host}"),
         Command::ExportReg { file } => format!("export-reg {file}"),
         Command::ImportReg { file } => format!("import-reg {file}"),
+        Command::Plan => "plan".into(),
+        Command::Status => "status".into(),
     }
 }
 
@@ -150,6 +153,8 @@ fn dispatch(
         Command::ExportReg { file } => files::export_reg(conn, file),
         Command::ImportReg { file } => files::import_reg(conn, file),
         Command::Trust { host } => files::trust(host),
+        Command::Plan => router::plan(conn),
+        Command::Status => router::status(conn),
     }
 }
 

@@ -297,3 +297,19 @@ impl<S: ConfigSource> Service<S> {
         Ok(wrote)
     }
 }
+
+/// Plan and status without a running router manager (what `mprcfg plan`/`status` fall back
+/// to): reads the store at `store` and this process's kernel view, changes nothing. Needs no
+/// privileges except for reading nftables (without `CAP_NET_ADMIN` filters show as pending
+/// with the reason).
+pub fn plan_without_manager(store: &std::path::Path, protocol: u8) -> Result<Plan> {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Error::new(WinError::ERROR_NOT_ENOUGH_MEMORY, format!("runtime: {e}")))?;
+    rt.block_on(async {
+        let source = crate::manager::open_store(store)?;
+        let mut r = Reconciler::new(protocol)?;
+        r.plan(&source).await
+    })
+}
