@@ -19,6 +19,7 @@ pub mod handles;
 pub mod types;
 pub mod wide;
 
+pub mod admin;
 pub mod filter;
 pub mod iftransport;
 pub mod infoapi;
@@ -30,6 +31,7 @@ pub mod transport;
 mod blob;
 mod enumerate;
 
+pub use admin::*;
 pub use filter::*;
 pub use iftransport::*;
 pub use infoapi::*;
