@@ -141,8 +141,18 @@ impl Reconciler {
 
     /// Plans without changing anything (a dry run).
     pub async fn plan(&mut self, source: &dyn ConfigSource) -> Result<Plan> {
+        self.plan_with(source, false).await
+    }
+
+    /// [`Self::plan`], reading the filter table back even if unchanged when `fresh_filters`
+    /// (for current packet counters).
+    pub async fn plan_with(
+        &mut self,
+        source: &dyn ConfigSource,
+        fresh_filters: bool,
+    ) -> Result<Plan> {
         let desired = self.desired(source)?.clone();
-        let observed = self.observe(false).await?;
+        let observed = self.observe(fresh_filters).await?;
         Ok(plan(&desired, &observed, &self.applied))
     }
 
@@ -237,7 +247,11 @@ impl Reconciler {
         match change {
             Change::Forwarding { v6, on } => kernel::set_forwarding(*v6, *on),
             Change::Link { index, up, .. } => self.net.set_link(*index, *up).await,
-            Change::DelRoute { route, .. } => self.net.del_route(route).await,
+            // Gone already (the kernel drops routes with their link): nothing left to do.
+            Change::DelRoute { route, .. } => match self.net.del_route(route).await {
+                Err(e) if e.code == WinError::ERROR_NOT_FOUND => Ok(()),
+                r => r,
+            },
             Change::AddRoute { route, oif } => self.net.add_route(route, *oif).await,
             Change::Filters { rules, .. } => {
                 self.table = None;

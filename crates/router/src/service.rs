@@ -134,8 +134,8 @@ impl<S: ConfigSource> Service<S> {
     }
 
     /// The status as the manager sees it now (a dry run; drift shows until repaired).
-    pub async fn status(&mut self) -> Result<Status> {
-        let p = self.reconciler.plan(&self.source).await?;
+    pub async fn status(&mut self, fresh: bool) -> Result<Status> {
+        let p = self.reconciler.plan_with(&self.source, fresh).await?;
         Ok(Status::of_plan(&p, Some(self.info())))
     }
 
@@ -237,7 +237,7 @@ impl<S: ConfigSource> Service<S> {
                     client_interface_info: t.client_interface_info.as_deref().map(to_hex),
                 });
             }
-            Request::Status { .. } => return ok(self.status().await?),
+            Request::Status { fresh } => return ok(self.status(fresh).await?),
             Request::Plan => return ok(self.reconciler.plan(&self.source).await?),
             Request::Reconcile => return ok(self.reconcile().await?.clone()),
             Request::InterfaceSetInfo { id, level, info } => {
