@@ -19,10 +19,13 @@ use mprconfig_core::{
     limits::MAX_INTERFACE_NAME_LEN,
 };
 
-use crate::guard::{clear, guard, not_null, put, put_or_null};
+use crate::alloc::Owned;
+use crate::guard::{check_level, guard, not_null};
 use crate::interface::{MAX_DIALOUT_HOURS_LEN, interface0};
+use crate::out::{self, Buf, BufLen, Ptr};
+use crate::transport::blob_out;
 use crate::types::*;
-use crate::{MAX_SERVER_NAME_LEN, alloc, blob, wide};
+use crate::{MAX_SERVER_NAME_LEN, blob, enumerate, wide};
 
 /// `ERROR_MR_MID_NOT_FOUND`: `MprAdminGetErrorString` knows no text for the code.
 pub const ERROR_MR_MID_NOT_FOUND: u32 = 317;
@@ -195,25 +198,23 @@ pub unsafe extern "C" fn MprAdminServerConnect(
     lpwsServerName: *const u16,
     phMprServer: *mut HANDLE,
 ) -> u32 {
-    guard("MprAdminServerConnect", || {
+    // SAFETY: `phMprServer` NULL or writable (caller contract).
+    let out = unsafe { Ptr::new(phMprServer) };
+    out::run("MprAdminServerConnect", out, || {
         not_null(phMprServer, "phMprServer")?;
-        let r = (|| {
-            // SAFETY: caller contract.
-            let name =
-                unsafe { wide::read_opt(lpwsServerName, MAX_SERVER_NAME_LEN, "lpwsServerName") }?;
-            let conn = admin_connect(name.as_deref())?;
-            let mut t = table().write().unwrap_or_else(|e| e.into_inner());
-            let v = t.insert(
-                Entry::Server {
-                    conn: Arc::new(conn),
-                    interfaces: HashMap::new(),
-                },
-                KIND_SERVER,
-            )?;
-            Ok(v as usize as HANDLE)
-        })();
-        // SAFETY: checked non-NULL.
-        unsafe { put_or_null(phMprServer, r) }
+        // SAFETY: caller contract.
+        let name =
+            unsafe { wide::read_opt(lpwsServerName, MAX_SERVER_NAME_LEN, "lpwsServerName") }?;
+        let conn = admin_connect(name.as_deref())?;
+        let mut t = table().write().unwrap_or_else(|e| e.into_inner());
+        let v = t.insert(
+            Entry::Server {
+                conn: Arc::new(conn),
+                interfaces: HashMap::new(),
+            },
+            KIND_SERVER,
+        )?;
+        Ok(v as usize as HANDLE)
     })
 }
 
@@ -238,21 +239,21 @@ pub unsafe extern "C" fn MprAdminServerDisconnect(hMprServer: HANDLE) {
     });
 }
 
-fn server_buffer(level: u32, info: &ServerInfo) -> Result<*mut u8> {
+fn server_buffer(level: u32, info: &ServerInfo) -> Result<Owned> {
     match level {
-        0 => alloc::alloc_value(MPR_SERVER_0 {
+        0 => Owned::value(MPR_SERVER_0 {
             fLanOnlyMode: info.lan_only_mode as BOOL,
             dwUpTime: info.up_time,
             dwTotalPorts: info.total_ports,
             dwPortsInUse: info.ports_in_use,
         }),
-        1 => alloc::alloc_value(MPR_SERVER_1 {
+        1 => Owned::value(MPR_SERVER_1 {
             dwNumPptpPorts: info.pptp.num_ports,
             dwPptpPortFlags: info.pptp.port_flags,
             dwNumL2tpPorts: info.l2tp.num_ports,
             dwL2tpPortFlags: info.l2tp.port_flags,
         }),
-        2 => alloc::alloc_value(MPR_SERVER_2 {
+        _ => Owned::value(MPR_SERVER_2 {
             dwNumPptpPorts: info.pptp.num_ports,
             dwPptpPortFlags: info.pptp.port_flags,
             dwNumL2tpPorts: info.l2tp.num_ports,
@@ -260,17 +261,13 @@ fn server_buffer(level: u32, info: &ServerInfo) -> Result<*mut u8> {
             dwNumSstpPorts: info.sstp.num_ports,
             dwSstpPortFlags: info.sstp.port_flags,
         }),
-        _ => Err(Error::new(
-            WinError::ERROR_NOT_SUPPORTED,
-            format!("dwLevel {level} (0, 1 or 2)"),
-        )),
     }
 }
 
 /// `MprAdminServerGetInfo`: `MPR_SERVER_0` (with `dwUpTime`, the seconds the router manager has
 /// run), `_1` or `_2` in one buffer freed with `MprAdminBufferFree`.
 ///
-/// Errors: 87 — NULL argument; 50 — `dwLevel` not 0-2; 6 — not a live server handle; 1722 — the
+/// Errors: 87 — NULL argument, `dwLevel` not 0-2; 6 — not a live server handle; 1722 — the
 /// router manager went away. `*lplpbBuffer` is NULL on failure.
 ///
 /// # Safety
@@ -281,26 +278,15 @@ pub unsafe extern "C" fn MprAdminServerGetInfo(
     dwLevel: u32,
     lplpbBuffer: *mut *mut u8,
 ) -> u32 {
-    guard("MprAdminServerGetInfo", || {
+    // SAFETY: `lplpbBuffer` NULL or writable (caller contract).
+    let out = unsafe { Buf::new(lplpbBuffer) };
+    out::run("MprAdminServerGetInfo", out, || {
+        not_null(hMprServer, "hMprServer")?;
         not_null(lplpbBuffer, "lplpbBuffer")?;
-        let r = (|| {
-            let conn = server(hMprServer)?;
-            let info = conn.server_get_info()?;
-            server_buffer(dwLevel, &info)
-        })();
-        // SAFETY: checked non-NULL.
-        unsafe { put_or_null(lplpbBuffer, r) }
+        check_level(dwLevel, 2)?;
+        let conn = server(hMprServer)?;
+        server_buffer(dwLevel, &conn.server_get_info()?).map(Some)
     })
-}
-
-fn check_level(level: u32) -> Result<()> {
-    if level > 3 {
-        return Err(Error::new(
-            WinError::ERROR_NOT_SUPPORTED,
-            format!("dwLevel must be 0-3, not {level}"),
-        ));
-    }
-    Ok(())
 }
 
 macro_rules! level0_into {
@@ -317,10 +303,10 @@ macro_rules! level0_into {
 
 /// One buffer with the interface at `level` (1: dial-out hours after the structure; 2/3:
 /// the level-0 fields, the rest zero, as `MprConfigInterfaceGetInfo`).
-fn interface_buffer(info: &Interface, level: u32, h: HANDLE) -> Result<*mut u8> {
+fn interface_buffer(info: &Interface, level: u32, h: HANDLE) -> Result<Owned> {
     let i0 = interface0(info, h);
     match level {
-        0 => alloc::alloc_value(i0),
+        0 => Owned::value(i0),
         1 => {
             let head = std::mem::size_of::<MPR_INTERFACE_1>();
             let units = info
@@ -328,7 +314,8 @@ fn interface_buffer(info: &Interface, level: u32, h: HANDLE) -> Result<*mut u8> 
                 .as_ref()
                 .map(|v| wide::encode_multi(v))
                 .unwrap_or_default();
-            let p = alloc::alloc(head + units.len() * 2)?;
+            let b = Owned::new(head + units.len() * 2)?;
+            let p = b.as_ptr();
             let mut s: MPR_INTERFACE_1 = zeroed();
             level0_into!(s, i0);
             if !units.is_empty() {
@@ -341,17 +328,17 @@ fn interface_buffer(info: &Interface, level: u32, h: HANDLE) -> Result<*mut u8> 
             }
             // SAFETY: the buffer starts with room for the structure, 16-aligned.
             unsafe { (p as *mut MPR_INTERFACE_1).write(s) };
-            Ok(p)
+            Ok(b)
         }
         2 => {
             let mut s: MPR_INTERFACE_2 = zeroed();
             level0_into!(s, i0);
-            alloc::alloc_value(s)
+            Owned::value(s)
         }
         _ => {
             let mut s: MPR_INTERFACE_3 = zeroed();
             level0_into!(s, i0);
-            alloc::alloc_value(s)
+            Owned::value(s)
         }
     }
 }
@@ -392,9 +379,10 @@ unsafe fn read_interface(buf: *const u8, level: u32, with_name: bool) -> Result<
 
 /// `MprAdminInterfaceEnum` (level 0): every interface as an `MPR_INTERFACE_0` array with its
 /// live state (`dwConnectionState` from the kernel link: CONNECTED when up with carrier, else
-/// UNREACHABLE with `MPR_INTERFACE_*` reasons), paged like `MprConfigInterfaceEnum`.
+/// UNREACHABLE with `MPR_INTERFACE_*` reasons), paged like `MprConfigInterfaceEnum`, in one
+/// buffer freed with `MprAdminBufferFree`.
 ///
-/// Errors: 87 — NULL argument, `dwPrefMaxLen` < one entry; 50 — `dwLevel` not 0; 6 — not a live
+/// Errors: 87 — NULL argument, `dwLevel` not 0, `dwPrefMaxLen` < one entry; 6 — not a live
 /// server handle; 259 — nothing left from a non-zero resume position.
 ///
 /// # Safety
@@ -409,48 +397,41 @@ pub unsafe extern "C" fn MprAdminInterfaceEnum(
     lpdwTotalEntries: *mut u32,
     lpdwResumeHandle: *mut u32,
 ) -> u32 {
-    guard("MprAdminInterfaceEnum", || {
-        not_null(lplpbBuffer, "lplpbBuffer")?;
-        let r = (|| {
-            not_null(lpdwEntriesRead, "lpdwEntriesRead")?;
-            not_null(lpdwTotalEntries, "lpdwTotalEntries")?;
-            if dwLevel != 0 {
-                return Err(Error::new(
-                    WinError::ERROR_NOT_SUPPORTED,
-                    format!("dwLevel {dwLevel} (0)"),
-                ));
-            }
-            crate::enumerate::check_pref_max_len::<MPR_INTERFACE_0>(dwPrefMaxLen)?;
-            let conn = server(hMprServer)?;
-            let all = conn.interface_enum()?;
-            // SAFETY: checked non-NULL; resume NULL or readable/writable.
-            unsafe {
-                crate::enumerate::run(
-                    lplpbBuffer,
-                    dwPrefMaxLen,
-                    lpdwEntriesRead,
-                    lpdwTotalEntries,
-                    lpdwResumeHandle,
-                    |resume, max| {
-                        let (range, next) = mprconfig_core::page_range(all.len(), resume, max)?;
-                        Ok(mprconfig_core::Page {
-                            total_from_resume: (all.len() - range.start.min(all.len())) as u32,
-                            entries: all[range].to_vec(),
-                            next_resume: next,
-                        })
-                    },
-                    |(id, info)| {
-                        let h = interface_handle(hMprServer, id.clone())?;
-                        Ok(interface0(info, h))
-                    },
-                )
-            }
-        })();
-        if r.is_err() {
-            // SAFETY: checked non-NULL.
-            unsafe { clear(lplpbBuffer) };
+    // SAFETY: pointer arguments NULL or writable (caller contract).
+    let out = unsafe {
+        enumerate::Outs::new(
+            lplpbBuffer,
+            lpdwEntriesRead,
+            lpdwTotalEntries,
+            lpdwResumeHandle,
+        )
+    };
+    out::run("MprAdminInterfaceEnum", out, || {
+        not_null(hMprServer, "hMprServer")?;
+        out.check()?;
+        check_level(dwLevel, 0)?;
+        enumerate::check_pref_max_len::<MPR_INTERFACE_0>(dwPrefMaxLen)?;
+        let conn = server(hMprServer)?;
+        let all = conn.interface_enum()?;
+        // SAFETY: `lpdwResumeHandle` NULL or readable (caller contract).
+        unsafe {
+            enumerate::page(
+                lpdwResumeHandle,
+                dwPrefMaxLen,
+                |resume, max| {
+                    let (range, next) = mprconfig_core::page_range(all.len(), resume, max)?;
+                    Ok(mprconfig_core::Page {
+                        total_from_resume: (all.len() - range.start.min(all.len())) as u32,
+                        entries: all[range].to_vec(),
+                        next_resume: next,
+                    })
+                },
+                |(id, info): &(InterfaceId, Interface)| {
+                    let h = interface_handle(hMprServer, id.clone())?;
+                    Ok(interface0(info, h))
+                },
+            )
         }
-        r
     })
 }
 
@@ -471,24 +452,23 @@ pub unsafe extern "C" fn MprAdminInterfaceGetHandle(
     fIncludeClientInterfaces: BOOL,
 ) -> u32 {
     let _ = fIncludeClientInterfaces;
-    guard("MprAdminInterfaceGetHandle", || {
+    // SAFETY: `phInterface` NULL or writable (caller contract).
+    let out = unsafe { Ptr::new(phInterface) };
+    out::run("MprAdminInterfaceGetHandle", out, || {
+        not_null(hMprServer, "hMprServer")?;
+        not_null(lpwsInterfaceName, "lpwsInterfaceName")?;
         not_null(phInterface, "phInterface")?;
-        let r = (|| {
-            not_null(lpwsInterfaceName, "lpwsInterfaceName")?;
-            // SAFETY: caller contract.
-            let name = unsafe {
-                wide::read(
-                    lpwsInterfaceName,
-                    MAX_INTERFACE_NAME_LEN,
-                    "lpwsInterfaceName",
-                )
-            }?;
-            let conn = server(hMprServer)?;
-            let id = conn.interface_get_handle(&name)?;
-            interface_handle(hMprServer, id)
-        })();
-        // SAFETY: checked non-NULL.
-        unsafe { put_or_null(phInterface, r) }
+        // SAFETY: caller contract.
+        let name = unsafe {
+            wide::read(
+                lpwsInterfaceName,
+                MAX_INTERFACE_NAME_LEN,
+                "lpwsInterfaceName",
+            )
+        }?;
+        let conn = server(hMprServer)?;
+        let id = conn.interface_get_handle(&name)?;
+        interface_handle(hMprServer, id)
     })
 }
 
@@ -496,7 +476,8 @@ pub unsafe extern "C" fn MprAdminInterfaceGetHandle(
 /// buffer freed with `MprAdminBufferFree` (level 1: dial-out hours after it; 2/3: level-0
 /// fields, the rest zero).
 ///
-/// Errors: 87 — NULL argument; 50 — `dwLevel` not 0-3; 6 — not live handles; 905 — deleted.
+/// Errors: 87 — NULL argument, `dwLevel` not 0-3; 6 — not live handles; 905 — deleted.
+/// `*lplpbBuffer` is NULL on failure.
 ///
 /// # Safety
 /// `lplpbBuffer` NULL or writable.
@@ -507,16 +488,16 @@ pub unsafe extern "C" fn MprAdminInterfaceGetInfo(
     dwLevel: u32,
     lplpbBuffer: *mut *mut u8,
 ) -> u32 {
-    guard("MprAdminInterfaceGetInfo", || {
+    // SAFETY: `lplpbBuffer` NULL or writable (caller contract).
+    let out = unsafe { Buf::new(lplpbBuffer) };
+    out::run("MprAdminInterfaceGetInfo", out, || {
+        not_null(hMprServer, "hMprServer")?;
+        not_null(hInterface, "hInterface")?;
         not_null(lplpbBuffer, "lplpbBuffer")?;
-        let r = (|| {
-            check_level(dwLevel)?;
-            let (conn, id) = server_and_interface(hMprServer, hInterface)?;
-            let info = conn.interface_get_info(&id)?;
-            interface_buffer(&info, dwLevel, hInterface)
-        })();
-        // SAFETY: checked non-NULL.
-        unsafe { put_or_null(lplpbBuffer, r) }
+        check_level(dwLevel, 3)?;
+        let (conn, id) = server_and_interface(hMprServer, hInterface)?;
+        let info = conn.interface_get_info(&id)?;
+        interface_buffer(&info, dwLevel, hInterface).map(Some)
     })
 }
 
@@ -525,7 +506,7 @@ pub unsafe extern "C" fn MprAdminInterfaceGetInfo(
 /// `MprConfigInterfaceSetInfo` (a DEDICATED interface's state is fixed: 87; take a LAN link down
 /// with `IP_INTERFACE_STATUS_INFO` through `MprAdminInterfaceTransportSetInfo`).
 ///
-/// Errors: 87 — NULL argument or a refused change; 50 — `dwLevel` not 0-3; 6; 905.
+/// Errors: 87 — NULL argument, `dwLevel` not 0-3, or a refused change; 6; 905.
 ///
 /// # Safety
 /// `lpbBuffer` NULL or readable for the structure of `dwLevel`.
@@ -537,8 +518,10 @@ pub unsafe extern "C" fn MprAdminInterfaceSetInfo(
     lpbBuffer: *const u8,
 ) -> u32 {
     guard("MprAdminInterfaceSetInfo", || {
+        not_null(hMprServer, "hMprServer")?;
+        not_null(hInterface, "hInterface")?;
         not_null(lpbBuffer, "lpbBuffer")?;
-        check_level(dwLevel)?;
+        check_level(dwLevel, 3)?;
         let (conn, id) = server_and_interface(hMprServer, hInterface)?;
         // SAFETY: caller contract.
         let info = unsafe { read_interface(lpbBuffer, dwLevel, false) }?;
@@ -549,7 +532,7 @@ pub unsafe extern "C" fn MprAdminInterfaceSetInfo(
 /// `MprAdminInterfaceCreate`: creates the interface in the stored configuration (so it also
 /// exists for `MprConfig*`) and applies it; returns its handle.
 ///
-/// Errors: 87 — NULL argument, bad name or hours; 50 — `dwLevel` not 0-3; 6; 904 — exists.
+/// Errors: 87 — NULL argument, `dwLevel` not 0-3, bad name or hours; 6; 904 — exists.
 /// `*phInterface` is NULL on failure.
 ///
 /// # Safety
@@ -561,19 +544,18 @@ pub unsafe extern "C" fn MprAdminInterfaceCreate(
     lpbBuffer: *const u8,
     phInterface: *mut HANDLE,
 ) -> u32 {
-    guard("MprAdminInterfaceCreate", || {
+    // SAFETY: `phInterface` NULL or writable (caller contract).
+    let out = unsafe { Ptr::new(phInterface) };
+    out::run("MprAdminInterfaceCreate", out, || {
+        not_null(hMprServer, "hMprServer")?;
+        not_null(lpbBuffer, "lpbBuffer")?;
         not_null(phInterface, "phInterface")?;
-        let r = (|| {
-            not_null(lpbBuffer, "lpbBuffer")?;
-            check_level(dwLevel)?;
-            let conn = server(hMprServer)?;
-            // SAFETY: caller contract.
-            let info = unsafe { read_interface(lpbBuffer, dwLevel, true) }?;
-            let id = conn.interface_create(&info)?;
-            interface_handle(hMprServer, id)
-        })();
-        // SAFETY: checked non-NULL.
-        unsafe { put_or_null(phInterface, r) }
+        check_level(dwLevel, 3)?;
+        let conn = server(hMprServer)?;
+        // SAFETY: caller contract.
+        let info = unsafe { read_interface(lpbBuffer, dwLevel, true) }?;
+        let id = conn.interface_create(&info)?;
+        interface_handle(hMprServer, id)
     })
 }
 
@@ -639,7 +621,7 @@ pub unsafe extern "C" fn MprAdminInterfaceTransportRemove(
 /// `MprAdminInterfaceTransportGetInfo`: the interface's information header for the transport
 /// in one buffer freed with `MprAdminBufferFree` (NULL and size 0 when none is stored).
 ///
-/// Errors: 87 — NULL argument; 6; 905.
+/// Errors: 87 — NULL argument; 6; 905. `*ppInterfaceInfo` is NULL on failure.
 ///
 /// # Safety
 /// Output pointers NULL or writable.
@@ -651,22 +633,15 @@ pub unsafe extern "C" fn MprAdminInterfaceTransportGetInfo(
     ppInterfaceInfo: *mut *mut u8,
     lpdwInterfaceInfoSize: *mut u32,
 ) -> u32 {
-    guard("MprAdminInterfaceTransportGetInfo", || {
+    // SAFETY: output pointers NULL or writable (caller contract).
+    let out = unsafe { BufLen::new(ppInterfaceInfo, lpdwInterfaceInfoSize) };
+    out::run("MprAdminInterfaceTransportGetInfo", out, || {
+        not_null(hMprServer, "hMprServer")?;
+        not_null(hInterface, "hInterface")?;
         not_null(ppInterfaceInfo, "ppInterfaceInfo")?;
-        let r = (|| {
-            not_null(lpdwInterfaceInfoSize, "lpdwInterfaceInfoSize")?;
-            let (conn, id) = server_and_interface(hMprServer, hInterface)?;
-            let info = conn.interface_transport_get_info(&id, dwTransportId)?;
-            let (p, n) = match info {
-                None => (std::ptr::null_mut(), 0),
-                Some(b) => (alloc::alloc_copy(&b, b.len())?, b.len() as u32),
-            };
-            // SAFETY: checked non-NULL.
-            unsafe { put(lpdwInterfaceInfoSize, n) };
-            Ok(p)
-        })();
-        // SAFETY: checked non-NULL.
-        unsafe { put_or_null(ppInterfaceInfo, r) }
+        not_null(lpdwInterfaceInfoSize, "lpdwInterfaceInfoSize")?;
+        let (conn, id) = server_and_interface(hMprServer, hInterface)?;
+        blob_out(&conn.interface_transport_get_info(&id, dwTransportId)?)
     })
 }
 
@@ -701,7 +676,7 @@ pub unsafe extern "C" fn MprAdminInterfaceTransportSetInfo(
 /// may be NULL to skip it.
 ///
 /// Errors: 87 — NULL handle, or an output pointer without its size pointer; 6; 902 — the
-/// transport is not configured.
+/// transport is not configured. Buffer outputs are NULL on failure.
 ///
 /// # Safety
 /// Output pointers NULL or writable.
@@ -714,58 +689,35 @@ pub unsafe extern "C" fn MprAdminTransportGetInfo(
     ppClientInterfaceInfo: *mut *mut u8,
     lpdwClientInterfaceInfoSize: *mut u32,
 ) -> u32 {
-    guard("MprAdminTransportGetInfo", || {
-        let r = (|| {
-            if !ppGlobalInfo.is_null() {
-                not_null(lpdwGlobalInfoSize, "lpdwGlobalInfoSize")?;
-            }
-            if !ppClientInterfaceInfo.is_null() {
-                not_null(lpdwClientInterfaceInfoSize, "lpdwClientInterfaceInfoSize")?;
-            }
-            let conn = server(hMprServer)?;
-            let (g, c) = conn.transport_get_info(dwTransportId)?;
-            let out = |b: &Option<Vec<u8>>| -> Result<(*mut u8, u32)> {
-                Ok(match b {
-                    None => (std::ptr::null_mut(), 0),
-                    Some(b) => (alloc::alloc_copy(b, b.len())?, b.len() as u32),
-                })
-            };
-            let g = if ppGlobalInfo.is_null() {
+    // SAFETY: output pointers NULL or writable (caller contract).
+    let out = unsafe {
+        (
+            BufLen::new(ppGlobalInfo, lpdwGlobalInfoSize),
+            BufLen::new(ppClientInterfaceInfo, lpdwClientInterfaceInfoSize),
+        )
+    };
+    out::run("MprAdminTransportGetInfo", out, || {
+        not_null(hMprServer, "hMprServer")?;
+        if !ppGlobalInfo.is_null() {
+            not_null(lpdwGlobalInfoSize, "lpdwGlobalInfoSize")?;
+        }
+        if !ppClientInterfaceInfo.is_null() {
+            not_null(lpdwClientInterfaceInfoSize, "lpdwClientInterfaceInfoSize")?;
+        }
+        let conn = server(hMprServer)?;
+        let (g, c) = conn.transport_get_info(dwTransportId)?;
+        Ok((
+            if ppGlobalInfo.is_null() {
                 None
             } else {
-                Some(out(&g)?)
-            };
-            let c = match (ppClientInterfaceInfo.is_null(), out(&c)) {
-                (true, _) => None,
-                (false, Ok(v)) => Some(v),
-                (false, Err(e)) => {
-                    if let Some((p, _)) = g {
-                        let _ = alloc::free(p);
-                    }
-                    return Err(e);
-                }
-            };
-            // SAFETY: checked non-NULL where written.
-            unsafe {
-                if let Some((p, n)) = g {
-                    put(ppGlobalInfo, p);
-                    put(lpdwGlobalInfoSize, n);
-                }
-                if let Some((p, n)) = c {
-                    put(ppClientInterfaceInfo, p);
-                    put(lpdwClientInterfaceInfoSize, n);
-                }
-            }
-            Ok(())
-        })();
-        if r.is_err() {
-            // SAFETY: NULL or writable.
-            unsafe {
-                clear(ppGlobalInfo);
-                clear(ppClientInterfaceInfo);
-            }
-        }
-        r
+                blob_out(&g)?
+            },
+            if ppClientInterfaceInfo.is_null() {
+                None
+            } else {
+                blob_out(&c)?
+            },
+        ))
     })
 }
 
@@ -812,6 +764,7 @@ pub unsafe extern "C" fn MprAdminTransportSetInfo(
 /// does not have: free it with `MprAdminBufferFree`.
 ///
 /// Errors: 87 — `lplpwsErrorString` NULL; `ERROR_MR_MID_NOT_FOUND` (317) — no text for the code.
+/// `*lplpwsErrorString` is NULL on failure.
 ///
 /// # Safety
 /// `lplpwsErrorString` NULL or writable.
@@ -820,50 +773,37 @@ pub unsafe extern "C" fn MprAdminGetErrorString(
     dwError: u32,
     lplpwsErrorString: *mut *mut u16,
 ) -> u32 {
-    guard("MprAdminGetErrorString", || {
+    // SAFETY: `lplpwsErrorString` NULL or writable (caller contract).
+    let out = unsafe { Buf::new(lplpwsErrorString) };
+    out::run("MprAdminGetErrorString", out, || {
         not_null(lplpwsErrorString, "lplpwsErrorString")?;
-        let r = (|| {
-            let msg = WinError(dwError).message().ok_or_else(|| {
-                Error::new(
-                    WinError(ERROR_MR_MID_NOT_FOUND),
-                    format!("no message for code {dwError}"),
-                )
-            })?;
-            let mut units = wide::encode(msg);
-            if units.last() != Some(&0) {
-                units.push(0);
-            }
-            let bytes: Vec<u8> = units.iter().flat_map(|u| u.to_ne_bytes()).collect();
-            Ok(alloc::alloc_copy(&bytes, bytes.len())? as *mut u16)
-        })();
-        // SAFETY: checked non-NULL.
-        unsafe { put_or_null(lplpwsErrorString, r) }
+        let msg = WinError(dwError).message().ok_or_else(|| {
+            Error::new(
+                WinError(ERROR_MR_MID_NOT_FOUND),
+                format!("no message for code {dwError}"),
+            )
+        })?;
+        Owned::slice(&wide::encode_z(msg)).map(Some)
     })
 }
 
-/// Writes an empty enumeration result (no remote-access connections or ports run here).
-///
-/// # Safety
-/// Non-NULL arguments writable.
-unsafe fn nothing(
-    buffer: *mut *mut u8,
-    read: *mut u32,
-    total: *mut u32,
-    resume: *mut u32,
-) -> Result<()> {
-    not_null(buffer, "lplpbBuffer")?;
-    not_null(read, "lpdwEntriesRead")?;
-    not_null(total, "lpdwTotalEntries")?;
-    // SAFETY: checked non-NULL; resume NULL or writable.
+/// The empty page of the remote-access enumerations (no connections or ports run here).
+fn nothing() -> Result<enumerate::Entries> {
+    // SAFETY: a NULL resume handle is allowed (it reads as 0).
     unsafe {
-        put(buffer, std::ptr::null_mut());
-        put(read, 0);
-        put(total, 0);
-        if !resume.is_null() {
-            put(resume, 0);
-        }
+        enumerate::page(
+            std::ptr::null(),
+            u32::MAX,
+            |_, _| {
+                Ok(mprconfig_core::Page {
+                    entries: Vec::<()>::new(),
+                    total_from_resume: 0,
+                    next_resume: 0,
+                })
+            },
+            |_: &()| Ok(zeroed::<MPR_INTERFACE_0>()),
+        )
     }
-    Ok(())
 }
 
 /// `MprAdminConnectionEnum`: remote-access connections. None run on this router: NO_ERROR,
@@ -884,17 +824,20 @@ pub unsafe extern "C" fn MprAdminConnectionEnum(
     lpdwResumeHandle: *mut u32,
 ) -> u32 {
     let _ = (dwLevel, dwPrefMaxLen);
-    guard("MprAdminConnectionEnum", || {
+    // SAFETY: pointer arguments NULL or writable (caller contract).
+    let out = unsafe {
+        enumerate::Outs::new(
+            lplpbBuffer,
+            lpdwEntriesRead,
+            lpdwTotalEntries,
+            lpdwResumeHandle,
+        )
+    };
+    out::run("MprAdminConnectionEnum", out, || {
+        not_null(hRasServer, "hRasServer")?;
+        out.check()?;
         server(hRasServer)?;
-        // SAFETY: caller contract.
-        unsafe {
-            nothing(
-                lplpbBuffer,
-                lpdwEntriesRead,
-                lpdwTotalEntries,
-                lpdwResumeHandle,
-            )
-        }
+        nothing()
     })
 }
 
@@ -917,17 +860,20 @@ pub unsafe extern "C" fn MprAdminPortEnum(
     lpdwResumeHandle: *mut u32,
 ) -> u32 {
     let _ = (dwLevel, hRasConnection, dwPrefMaxLen);
-    guard("MprAdminPortEnum", || {
+    // SAFETY: pointer arguments NULL or writable (caller contract).
+    let out = unsafe {
+        enumerate::Outs::new(
+            lplpbBuffer,
+            lpdwEntriesRead,
+            lpdwTotalEntries,
+            lpdwResumeHandle,
+        )
+    };
+    out::run("MprAdminPortEnum", out, || {
+        not_null(hRasServer, "hRasServer")?;
+        out.check()?;
         server(hRasServer)?;
-        // SAFETY: caller contract.
-        unsafe {
-            nothing(
-                lplpbBuffer,
-                lpdwEntriesRead,
-                lpdwTotalEntries,
-                lpdwResumeHandle,
-            )
-        }
+        nothing()
     })
 }
 
@@ -944,10 +890,11 @@ pub unsafe extern "C" fn MprAdminConnectionGetInfo(
     lplpbBuffer: *mut *mut u8,
 ) -> u32 {
     let _ = dwLevel;
-    guard("MprAdminConnectionGetInfo", || {
+    // SAFETY: `lplpbBuffer` NULL or writable (caller contract).
+    let out = unsafe { Buf::<u8>::new(lplpbBuffer) };
+    out::run("MprAdminConnectionGetInfo", out, || {
+        not_null(hRasServer, "hRasServer")?;
         not_null(lplpbBuffer, "lplpbBuffer")?;
-        // SAFETY: checked non-NULL.
-        unsafe { clear(lplpbBuffer) };
         server(hRasServer)?;
         not_null(hRasConnection, "hRasConnection")?;
         Err(Error::new(
@@ -958,6 +905,7 @@ pub unsafe extern "C" fn MprAdminConnectionGetInfo(
 }
 
 /// `MprAdminPortGetInfo`: no port exists here: `ERROR_INVALID_HANDLE` (6) (87 for NULL).
+/// `*lplpbBuffer` is NULL.
 ///
 /// # Safety
 /// `lplpbBuffer` NULL or writable.
@@ -969,10 +917,11 @@ pub unsafe extern "C" fn MprAdminPortGetInfo(
     lplpbBuffer: *mut *mut u8,
 ) -> u32 {
     let _ = dwLevel;
-    guard("MprAdminPortGetInfo", || {
+    // SAFETY: `lplpbBuffer` NULL or writable (caller contract).
+    let out = unsafe { Buf::<u8>::new(lplpbBuffer) };
+    out::run("MprAdminPortGetInfo", out, || {
+        not_null(hRasServer, "hRasServer")?;
         not_null(lplpbBuffer, "lplpbBuffer")?;
-        // SAFETY: checked non-NULL.
-        unsafe { clear(lplpbBuffer) };
         server(hRasServer)?;
         not_null(hPort, "hPort")?;
         Err(Error::new(
@@ -982,9 +931,9 @@ pub unsafe extern "C" fn MprAdminPortGetInfo(
     })
 }
 
-/// `MprAdminInterfaceConnect`: dials a demand-dial interface. Nothing dials on Linux here:
-/// a LAN (DEDICATED) interface is always connected when its link is up, so it gives
-/// `ERROR_NOT_SUPPORTED` (50) for every interface, after the handles are checked (87/6/905).
+/// `MprAdminInterfaceConnect`: dials a demand-dial interface. Nothing dials on Linux here (a
+/// LAN interface is connected whenever its link is up), so it gives `ERROR_NOT_SUPPORTED` (50)
+/// for every interface, after the handles are checked (87/6/905).
 ///
 /// # Safety
 /// `hEvent` is never used.
@@ -1059,7 +1008,7 @@ mod tests {
         // SAFETY: `n` units were just read.
         let s = String::from_utf16(unsafe { std::slice::from_raw_parts(p, n) }).unwrap();
         assert_eq!(s, WinError(905).message().unwrap());
-        assert_eq!(alloc::free(p as *const u8).map(|_| 0).unwrap(), 0);
+        assert!(crate::alloc::free(p as *const u8).is_ok());
         // SAFETY: as above.
         assert_eq!(unsafe { MprAdminGetErrorString(123_456, &mut p) }, 317);
         assert!(p.is_null());

@@ -4,9 +4,8 @@
 
 use std::ffi::c_void;
 
-use mprconfig_core::Error;
-
-use crate::guard::{guard, not_null, put};
+use crate::guard::{check_level, guard, not_null};
+use crate::out::{self, Val};
 use crate::types::*;
 use crate::{alloc, handles};
 
@@ -26,25 +25,17 @@ pub unsafe extern "C" fn MprConfigFilterGetInfo(
     dwTransportId: u32,
     lpBuffer: *mut u8,
 ) -> u32 {
-    guard("MprConfigFilterGetInfo", || {
+    // SAFETY: `lpBuffer` NULL or writable for 4 bytes (caller contract).
+    let out = unsafe { Val::new(lpBuffer as *mut MPR_FILTER_0) };
+    out::run("MprConfigFilterGetInfo", out, || {
         not_null(hMprConfig, "hMprConfig")?;
         not_null(lpBuffer, "lpBuffer")?;
-        if dwLevel != 0 {
-            return Err(Error::invalid_parameter(format!(
-                "dwLevel must be 0, not {dwLevel}"
-            )));
-        }
-        let enabled = handles::config(hMprConfig, "hMprConfig")?.filter_get_info(dwTransportId)?;
-        // SAFETY: checked non-NULL; caller contract.
-        unsafe {
-            put(
-                lpBuffer as *mut MPR_FILTER_0,
-                MPR_FILTER_0 {
-                    fEnable: enabled as BOOL,
-                },
-            )
-        };
-        Ok(())
+        check_level(dwLevel, 0)?;
+        let conn = handles::config(hMprConfig, "hMprConfig")?;
+        let enabled = conn.filter_get_info(dwTransportId)?;
+        Ok(MPR_FILTER_0 {
+            fEnable: enabled as BOOL,
+        })
     })
 }
 
@@ -66,11 +57,7 @@ pub unsafe extern "C" fn MprConfigFilterSetInfo(
     guard("MprConfigFilterSetInfo", || {
         not_null(hMprConfig, "hMprConfig")?;
         not_null(lpBuffer, "lpBuffer")?;
-        if dwLevel != 0 {
-            return Err(Error::invalid_parameter(format!(
-                "dwLevel must be 0, not {dwLevel}"
-            )));
-        }
+        check_level(dwLevel, 0)?;
         let conn = handles::config(hMprConfig, "hMprConfig")?;
         // SAFETY: checked non-NULL; caller contract.
         let f = unsafe { (lpBuffer as *const MPR_FILTER_0).read_unaligned() };

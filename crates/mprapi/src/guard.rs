@@ -1,4 +1,5 @@
-//! The panic guard and argument checks every export starts with (DESIGN §6.1-6.2).
+//! The panic guard and argument checks every export starts with (DESIGN §6.1-6.2); the
+//! out-parameters are written by `out.rs`.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
@@ -32,45 +33,19 @@ pub fn not_null<T: ?Sized>(p: *const T, name: &str) -> Result<()> {
     }
 }
 
-/// Writes an out-parameter (a pointer the caller passed, already checked non-NULL).
-///
-/// # Safety
-/// `p` must be non-NULL and writable for one `T` (alignment is not required).
-pub unsafe fn put<T>(p: *mut T, v: T) {
-    // SAFETY: caller contract; unaligned write because C callers may pack their variables.
-    unsafe { p.write_unaligned(v) }
-}
-
-/// Sets a pointer out-parameter to NULL on failure when the caller gave one (Windows callers
-/// test it before freeing).
-///
-/// # Safety
-/// `p` must be NULL or writable for one pointer.
-pub unsafe fn clear<T>(p: *mut *mut T) {
-    if !p.is_null() {
-        // SAFETY: caller contract.
-        unsafe { p.write_unaligned(std::ptr::null_mut()) }
+/// `ERROR_INVALID_PARAMETER` unless `dwLevel` is at most `max` (levels start at 0).
+pub fn check_level(level: u32, max: u32) -> Result<()> {
+    if level <= max {
+        return Ok(());
     }
-}
-
-/// Finishes an export that returns a pointer or handle through `p`: the new value on success,
-/// NULL on failure (Windows callers test it before using or freeing it); passes the result on.
-///
-/// # Safety
-/// `p` must be NULL or writable for one pointer; on success it must be non-NULL.
-pub unsafe fn put_or_null<T>(p: *mut *mut T, r: Result<*mut T>) -> Result<()> {
-    match r {
-        Ok(v) => {
-            // SAFETY: caller contract (checked non-NULL before the value was produced).
-            unsafe { put(p, v) };
-            Ok(())
-        }
-        Err(e) => {
-            // SAFETY: caller contract.
-            unsafe { clear(p) };
-            Err(e)
-        }
-    }
+    let allowed = if max == 0 {
+        "0".to_string()
+    } else {
+        format!("0-{max}")
+    };
+    Err(Error::invalid_parameter(format!(
+        "dwLevel must be {allowed}, not {level}"
+    )))
 }
 
 #[cfg(test)]
@@ -92,20 +67,14 @@ mod tests {
     }
 
     #[test]
-    fn pointer_out_parameters_get_the_value_or_null() {
-        let mut v = 7u8;
-        let mut out: *mut u8 = std::ptr::null_mut();
-        // SAFETY: `out` is a live local.
-        assert!(unsafe { put_or_null(&mut out, Ok(&mut v as *mut u8)) }.is_ok());
-        assert_eq!(out, &mut v as *mut u8);
-        let err = Err(Error::from(WinError::ERROR_NO_SUCH_INTERFACE));
-        // SAFETY: as above; NULL is allowed on failure.
-        let r = unsafe { put_or_null(&mut out, err) };
-        assert_eq!(r.unwrap_err().code, WinError::ERROR_NO_SUCH_INTERFACE);
-        assert!(out.is_null());
-        let err = Err(Error::from(WinError::ERROR_INVALID_PARAMETER));
-        // SAFETY: NULL is allowed on failure.
-        assert!(unsafe { put_or_null(std::ptr::null_mut::<*mut u8>(), err) }.is_err());
+    fn levels_above_the_maximum_are_invalid_parameter() {
+        assert!(check_level(0, 0).is_ok());
+        assert!(check_level(3, 3).is_ok());
+        let e = check_level(1, 0).unwrap_err();
+        assert_eq!(e.code, WinError::ERROR_INVALID_PARAMETER);
+        assert!(e.to_string().contains("dwLevel must be 0, not 1"), "{e}");
+        let e = check_level(4, 3).unwrap_err();
+        assert!(e.to_string().contains("dwLevel must be 0-3, not 4"), "{e}");
     }
 
     #[test]

@@ -4,10 +4,10 @@
 
 use mprconfig_core::{Error, IfTransportEntry, IfTransportId, InterfaceId, Result, WinError};
 
-use crate::guard::{guard, not_null, put, put_or_null};
+use crate::guard::{check_level, guard, not_null};
 use crate::handles::{self, Child, Kind};
 use crate::interface::{interface_id, resolve as resolve_interface};
-use crate::server::clear_out;
+use crate::out::{self, BufLen, Ptr};
 use crate::transport::blob_out;
 use crate::types::*;
 use crate::{Conn, blob, enumerate, wide};
@@ -61,28 +61,26 @@ pub unsafe extern "C" fn MprConfigInterfaceTransportAdd(
     dwInterfaceInfoSize: u32,
     phRouterIfTransport: *mut HANDLE,
 ) -> u32 {
-    guard("MprConfigInterfaceTransportAdd", || {
+    // SAFETY: `phRouterIfTransport` NULL or writable (caller contract).
+    let out = unsafe { Ptr::new(phRouterIfTransport) };
+    out::run("MprConfigInterfaceTransportAdd", out, || {
         not_null(hMprConfig, "hMprConfig")?;
         not_null(hRouterInterface, "hRouterInterface")?;
         not_null(phRouterIfTransport, "phRouterIfTransport")?;
-        let r = (|| {
-            // SAFETY (both reads): caller contract.
-            let name = unsafe {
-                wide::read_opt(
-                    lpwsTransportName,
-                    MAX_TRANSPORT_NAME_LEN,
-                    "lpwsTransportName",
-                )
-            }?;
-            let info =
-                unsafe { blob::opt_bytes(pInterfaceInfo, dwInterfaceInfoSize, "pInterfaceInfo") }?;
-            let (conn, child) = resolve_interface(hMprConfig, hRouterInterface)?;
-            let id =
-                conn.if_transport_add(interface_id(&child)?, dwTransportId, name.as_deref(), info)?;
-            handles::child_handle(hMprConfig, Child::IfTransport(id))
-        })();
-        // SAFETY: checked non-NULL.
-        unsafe { put_or_null(phRouterIfTransport, r) }
+        // SAFETY (both reads): caller contract.
+        let name = unsafe {
+            wide::read_opt(
+                lpwsTransportName,
+                MAX_TRANSPORT_NAME_LEN,
+                "lpwsTransportName",
+            )
+        }?;
+        let info =
+            unsafe { blob::opt_bytes(pInterfaceInfo, dwInterfaceInfoSize, "pInterfaceInfo") }?;
+        let (conn, child) = resolve_interface(hMprConfig, hRouterInterface)?;
+        let id =
+            conn.if_transport_add(interface_id(&child)?, dwTransportId, name.as_deref(), info)?;
+        handles::child_handle(hMprConfig, Child::IfTransport(id))
     })
 }
 
@@ -123,17 +121,15 @@ pub unsafe extern "C" fn MprConfigInterfaceTransportGetHandle(
     dwTransportId: u32,
     phRouterIfTransport: *mut HANDLE,
 ) -> u32 {
-    guard("MprConfigInterfaceTransportGetHandle", || {
+    // SAFETY: `phRouterIfTransport` NULL or writable (caller contract).
+    let out = unsafe { Ptr::new(phRouterIfTransport) };
+    out::run("MprConfigInterfaceTransportGetHandle", out, || {
         not_null(hMprConfig, "hMprConfig")?;
         not_null(hRouterInterface, "hRouterInterface")?;
         not_null(phRouterIfTransport, "phRouterIfTransport")?;
-        let r = (|| {
-            let (conn, child) = resolve_interface(hMprConfig, hRouterInterface)?;
-            let id = conn.if_transport_get_handle(interface_id(&child)?, dwTransportId)?;
-            handles::child_handle(hMprConfig, Child::IfTransport(id))
-        })();
-        // SAFETY: checked non-NULL.
-        unsafe { put_or_null(phRouterIfTransport, r) }
+        let (conn, child) = resolve_interface(hMprConfig, hRouterInterface)?;
+        let id = conn.if_transport_get_handle(interface_id(&child)?, dwTransportId)?;
+        handles::child_handle(hMprConfig, Child::IfTransport(id))
     })
 }
 
@@ -155,33 +151,20 @@ pub unsafe extern "C" fn MprConfigInterfaceTransportGetInfo(
     ppInterfaceInfo: *mut *mut u8,
     lpdwInterfaceInfoSize: *mut u32,
 ) -> u32 {
-    guard("MprConfigInterfaceTransportGetInfo", || {
-        let r = (|| {
-            not_null(hMprConfig, "hMprConfig")?;
-            not_null(hRouterInterface, "hRouterInterface")?;
-            not_null(hRouterIfTransport, "hRouterIfTransport")?;
-            if !ppInterfaceInfo.is_null() {
-                not_null(lpdwInterfaceInfoSize, "lpdwInterfaceInfoSize")?;
-            }
-            let (conn, id) = resolve(hMprConfig, hRouterInterface, hRouterIfTransport)?;
-            if ppInterfaceInfo.is_null() {
-                return Ok(());
-            }
-            let info = conn.if_transport_get_info(&id)?;
-            let mut owned = Vec::new();
-            let (p, n) = blob_out(&info, &mut owned)?;
-            // SAFETY: checked non-NULL.
-            unsafe {
-                put(ppInterfaceInfo, p);
-                put(lpdwInterfaceInfoSize, n);
-            }
-            Ok(())
-        })();
-        if r.is_err() {
-            // SAFETY: NULL or writable.
-            unsafe { clear_out(ppInterfaceInfo) };
+    // SAFETY: output pointers NULL or writable (caller contract).
+    let out = unsafe { BufLen::new(ppInterfaceInfo, lpdwInterfaceInfoSize) };
+    out::run("MprConfigInterfaceTransportGetInfo", out, || {
+        not_null(hMprConfig, "hMprConfig")?;
+        not_null(hRouterInterface, "hRouterInterface")?;
+        not_null(hRouterIfTransport, "hRouterIfTransport")?;
+        if !ppInterfaceInfo.is_null() {
+            not_null(lpdwInterfaceInfoSize, "lpdwInterfaceInfoSize")?;
         }
-        r
+        let (conn, id) = resolve(hMprConfig, hRouterInterface, hRouterIfTransport)?;
+        if ppInterfaceInfo.is_null() {
+            return Ok(None);
+        }
+        blob_out(&conn.if_transport_get_info(&id)?)
     })
 }
 
@@ -238,45 +221,38 @@ pub unsafe extern "C" fn MprConfigInterfaceTransportEnum(
     lpdwTotalEntries: *mut u32,
     lpdwResumeHandle: *mut u32,
 ) -> u32 {
-    guard("MprConfigInterfaceTransportEnum", || {
-        let r = (|| {
-            not_null(hMprConfig, "hMprConfig")?;
-            not_null(hRouterInterface, "hRouterInterface")?;
-            not_null(lplpBuffer, "lplpBuffer")?;
-            not_null(lpdwEntriesRead, "lpdwEntriesRead")?;
-            not_null(lpdwTotalEntries, "lpdwTotalEntries")?;
-            if dwLevel != 0 {
-                return Err(Error::invalid_parameter(format!(
-                    "dwLevel must be 0, not {dwLevel}"
-                )));
-            }
-            enumerate::check_pref_max_len::<MPR_IFTRANSPORT_0>(dwPrefMaxLen)?;
-            let (conn, child) = resolve_interface(hMprConfig, hRouterInterface)?;
-            let interface = interface_id(&child)?;
-            // SAFETY: checked non-NULL / caller contract.
-            unsafe {
-                enumerate::run(
-                    lplpBuffer,
-                    dwPrefMaxLen,
-                    lpdwEntriesRead,
-                    lpdwTotalEntries,
-                    lpdwResumeHandle,
-                    |resume, max| conn.if_transport_enum(interface, resume, max),
-                    |e: &IfTransportEntry| {
-                        let mut s: MPR_IFTRANSPORT_0 = zeroed();
-                        s.dwTransportId = e.id.protocol_id;
-                        s.hIfTransport =
-                            handles::child_handle(hMprConfig, Child::IfTransport(e.id.clone()))?;
-                        wide::write_fixed(&mut s.wszIfTransportName, &e.name);
-                        Ok(s)
-                    },
-                )
-            }
-        })();
-        if r.is_err() {
-            // SAFETY: NULL or writable.
-            unsafe { clear_out(lplpBuffer) };
+    // SAFETY: pointer arguments NULL or writable (caller contract).
+    let out = unsafe {
+        enumerate::Outs::new(
+            lplpBuffer,
+            lpdwEntriesRead,
+            lpdwTotalEntries,
+            lpdwResumeHandle,
+        )
+    };
+    out::run("MprConfigInterfaceTransportEnum", out, || {
+        not_null(hMprConfig, "hMprConfig")?;
+        not_null(hRouterInterface, "hRouterInterface")?;
+        out.check()?;
+        check_level(dwLevel, 0)?;
+        enumerate::check_pref_max_len::<MPR_IFTRANSPORT_0>(dwPrefMaxLen)?;
+        let (conn, child) = resolve_interface(hMprConfig, hRouterInterface)?;
+        let interface = interface_id(&child)?;
+        // SAFETY: `resume` NULL or readable (caller contract).
+        unsafe {
+            enumerate::page(
+                lpdwResumeHandle,
+                dwPrefMaxLen,
+                |resume, max| conn.if_transport_enum(interface, resume, max),
+                |e: &IfTransportEntry| {
+                    let mut s: MPR_IFTRANSPORT_0 = zeroed();
+                    s.dwTransportId = e.id.protocol_id;
+                    s.hIfTransport =
+                        handles::child_handle(hMprConfig, Child::IfTransport(e.id.clone()))?;
+                    wide::write_fixed(&mut s.wszIfTransportName, &e.name);
+                    Ok(s)
+                },
+            )
         }
-        r
     })
 }

@@ -13,16 +13,18 @@ use std::ffi::c_void;
 use mprconfig_core::info::{self, InfoHeader};
 use mprconfig_core::{Error, Result};
 
-use crate::guard::{guard, not_null, put, put_or_null};
-use crate::{alloc, blob};
+use crate::alloc::{self, Owned};
+use crate::blob;
+use crate::guard::{guard, not_null};
+use crate::out::{self, Buf, Val};
 
 /// Smallest allocation for a header: the declared `RTR_INFO_BLOCK_HEADER` (one TOC entry), so
 /// code that reads `TocEntry[0]` of an empty header reads zeros, not past the buffer (Q14).
 const MIN_HEADER_ALLOC: usize = 28;
 
 /// Allocates the encoding of `h` as a new header.
-fn new_header(h: &InfoHeader) -> Result<*mut c_void> {
-    Ok(alloc::alloc_copy(&h.to_bytes(), MIN_HEADER_ALLOC)? as *mut c_void)
+fn new_header(h: &InfoHeader) -> Result<Owned> {
+    Owned::copy(&h.to_bytes(), MIN_HEADER_ALLOC)
 }
 
 /// Parses the caller's header.
@@ -37,19 +39,17 @@ unsafe fn parse(p: *const c_void) -> Result<InfoHeader> {
 /// Runs a function producing a new header into `*lplpNewHeader` (NULL on failure).
 ///
 /// # Safety
-/// `out` NULL or writable.
+/// `lplpNewHeader` NULL or writable.
 unsafe fn produce(
     name: &str,
-    out: *mut *mut c_void,
-    body: impl FnOnce() -> Result<*mut c_void>,
+    lplpNewHeader: *mut *mut c_void,
+    body: impl FnOnce() -> Result<Owned>,
 ) -> u32 {
-    guard(name, || {
-        let r = (|| {
-            not_null(out, "lplpNewHeader")?;
-            body()
-        })();
-        // SAFETY: NULL or writable; non-NULL when `r` is Ok (checked first).
-        unsafe { put_or_null(out, r) }
+    // SAFETY: forwarded.
+    let out = unsafe { Buf::new(lplpNewHeader) };
+    out::run(name, out, || {
+        not_null(lplpNewHeader, "lplpNewHeader")?;
+        body().map(Some)
     })
 }
 
@@ -124,7 +124,7 @@ pub unsafe extern "C" fn MprInfoDuplicate(
             not_null(lpHeader, "lpHeader")?;
             let bytes = blob::header(lpHeader as *const u8, "lpHeader")?;
             info::validate(bytes)?;
-            Ok(alloc::alloc_copy(bytes, MIN_HEADER_ALLOC)? as *mut c_void)
+            Owned::copy(bytes, MIN_HEADER_ALLOC)
         })
     }
 }
@@ -255,24 +255,24 @@ pub unsafe extern "C" fn MprInfoBlockFind(
     lpdwItemCount: *mut u32,
     lplpItemData: *mut *mut u8,
 ) -> u32 {
-    guard("MprInfoBlockFind", || {
+    // Val, not Ptr, for the data pointer: Windows documents no NULL on failure, so all three
+    // stay as they were.
+    // SAFETY: outputs NULL or writable (caller contract).
+    let out = unsafe {
+        (
+            Val::new(lpdwItemSize),
+            Val::new(lpdwItemCount),
+            Val::new(lplpItemData),
+        )
+    };
+    out::run("MprInfoBlockFind", out, || {
         not_null(lpHeader, "lpHeader")?;
         // SAFETY: caller contract.
         let bytes = unsafe { blob::header(lpHeader as *const u8, "lpHeader") }?;
         let at = info::locate(bytes, dwInfoType)?;
-        // SAFETY: outputs NULL or writable; `at.offset` <= Size, inside the caller's header.
-        unsafe {
-            if !lpdwItemSize.is_null() {
-                put(lpdwItemSize, at.item_size);
-            }
-            if !lpdwItemCount.is_null() {
-                put(lpdwItemCount, at.count);
-            }
-            if !lplpItemData.is_null() {
-                put(lplpItemData, (lpHeader as *mut u8).add(at.offset));
-            }
-        }
-        Ok(())
+        // `at.offset` <= Size: a pointer inside the caller's header.
+        let data = (lpHeader as *mut u8).wrapping_add(at.offset);
+        Ok((at.item_size, at.count, data))
     })
 }
 

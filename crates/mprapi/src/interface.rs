@@ -7,11 +7,13 @@ use mprconfig_core::{
     TrafficSelector, TsAddress,
 };
 
-use crate::guard::{guard, not_null, put, put_or_null};
+use crate::alloc::Owned;
+use crate::attached::{Attached, read_blob, read_policy};
+use crate::guard::{check_level, guard, not_null};
 use crate::handles::{self, Child, Kind};
-use crate::server::{Attached, clear_out, read_blob, read_policy};
+use crate::out::{self, BufLen, Filled, Ptr};
 use crate::types::*;
-use crate::{Conn, alloc, enumerate, wide};
+use crate::{Conn, enumerate, wide};
 
 /// Longest dial-out hours multi-string accepted, in characters including all terminators.
 pub const MAX_DIALOUT_HOURS_LEN: usize = 4096;
@@ -33,15 +35,6 @@ pub(crate) fn interface_id(c: &Child) -> Result<&mprconfig_core::InterfaceId> {
             "hRouterInterface",
         )),
     }
-}
-
-fn check_level(level: u32) -> Result<()> {
-    if level > 3 {
-        return Err(Error::invalid_parameter(format!(
-            "dwLevel must be 0-3, not {level}"
-        )));
-    }
-    Ok(())
 }
 
 /// Reads the level-0 fields (and, at level 1, the dial-out hours) of a caller's structure.
@@ -100,20 +93,18 @@ pub unsafe extern "C" fn MprConfigInterfaceCreate(
     lpbBuffer: *const u8,
     phRouterInterface: *mut HANDLE,
 ) -> u32 {
-    guard("MprConfigInterfaceCreate", || {
+    // SAFETY: `phRouterInterface` NULL or writable (caller contract).
+    let out = unsafe { Ptr::new(phRouterInterface) };
+    out::run("MprConfigInterfaceCreate", out, || {
         not_null(hMprConfig, "hMprConfig")?;
         not_null(lpbBuffer, "lpbBuffer")?;
         not_null(phRouterInterface, "phRouterInterface")?;
-        let r = (|| {
-            check_level(dwLevel)?;
-            let conn = handles::config(hMprConfig, "hMprConfig")?;
-            // SAFETY: caller contract.
-            let info = unsafe { read_interface(lpbBuffer, dwLevel, true) }?;
-            let id = conn.interface_create(&info)?;
-            handles::child_handle(hMprConfig, Child::Interface(id))
-        })();
-        // SAFETY: checked non-NULL.
-        unsafe { put_or_null(phRouterInterface, r) }
+        check_level(dwLevel, 3)?;
+        let conn = handles::config(hMprConfig, "hMprConfig")?;
+        // SAFETY: caller contract.
+        let info = unsafe { read_interface(lpbBuffer, dwLevel, true) }?;
+        let id = conn.interface_create(&info)?;
+        handles::child_handle(hMprConfig, Child::Interface(id))
     })
 }
 
@@ -152,25 +143,23 @@ pub unsafe extern "C" fn MprConfigInterfaceGetHandle(
     lpwsInterfaceName: *const u16,
     phRouterInterface: *mut HANDLE,
 ) -> u32 {
-    guard("MprConfigInterfaceGetHandle", || {
+    // SAFETY: `phRouterInterface` NULL or writable (caller contract).
+    let out = unsafe { Ptr::new(phRouterInterface) };
+    out::run("MprConfigInterfaceGetHandle", out, || {
         not_null(hMprConfig, "hMprConfig")?;
         not_null(lpwsInterfaceName, "lpwsInterfaceName")?;
         not_null(phRouterInterface, "phRouterInterface")?;
-        let r = (|| {
-            // SAFETY: caller contract.
-            let name = unsafe {
-                wide::read(
-                    lpwsInterfaceName,
-                    MAX_INTERFACE_NAME_LEN,
-                    "lpwsInterfaceName",
-                )
-            }?;
-            let conn = handles::config(hMprConfig, "hMprConfig")?;
-            let id = conn.interface_get_handle(&name)?;
-            handles::child_handle(hMprConfig, Child::Interface(id))
-        })();
-        // SAFETY: checked non-NULL.
-        unsafe { put_or_null(phRouterInterface, r) }
+        // SAFETY: caller contract.
+        let name = unsafe {
+            wide::read(
+                lpwsInterfaceName,
+                MAX_INTERFACE_NAME_LEN,
+                "lpwsInterfaceName",
+            )
+        }?;
+        let conn = handles::config(hMprConfig, "hMprConfig")?;
+        let id = conn.interface_get_handle(&name)?;
+        handles::child_handle(hMprConfig, Child::Interface(id))
     })
 }
 
@@ -193,13 +182,14 @@ pub(crate) fn interface0(info: &Interface, h: HANDLE) -> MPR_INTERFACE_0 {
     s
 }
 
-/// One buffer with the structure of `level` (level 1: followed by the dial-out hours).
-fn interface_buffer(info: &Interface, level: u32, h: HANDLE) -> Result<(*mut u8, usize)> {
+/// One buffer with the structure of `level` (level 1: followed by the dial-out hours) and its
+/// size.
+fn interface_buffer(info: &Interface, level: u32, h: HANDLE) -> Result<(Owned, u32)> {
+    fn whole<T: Plain>(s: T) -> Result<(Owned, u32)> {
+        Ok((Owned::value(s)?, std::mem::size_of::<T>() as u32))
+    }
     match level {
-        0 => Ok((
-            alloc::alloc_value(interface0(info, h))?,
-            std::mem::size_of::<MPR_INTERFACE_0>(),
-        )),
+        0 => whole(interface0(info, h)),
         1 => {
             let head = std::mem::size_of::<MPR_INTERFACE_1>();
             let units = info
@@ -208,7 +198,8 @@ fn interface_buffer(info: &Interface, level: u32, h: HANDLE) -> Result<(*mut u8,
                 .map(|v| wide::encode_multi(v))
                 .unwrap_or_default();
             let total = head + units.len() * 2;
-            let p = alloc::alloc(total)?;
+            let b = Owned::new(total)?;
+            let p = b.as_ptr();
             let mut s: MPR_INTERFACE_1 = zeroed();
             fill_level0!(s, info, h);
             if !units.is_empty() {
@@ -221,23 +212,17 @@ fn interface_buffer(info: &Interface, level: u32, h: HANDLE) -> Result<(*mut u8,
             }
             // SAFETY: the buffer starts with room for the structure.
             unsafe { (p as *mut MPR_INTERFACE_1).write(s) };
-            Ok((p, total))
+            Ok((b, total as u32))
         }
         2 => {
             let mut s: MPR_INTERFACE_2 = zeroed();
             fill_level0!(s, info, h);
-            Ok((
-                alloc::alloc_value(s)?,
-                std::mem::size_of::<MPR_INTERFACE_2>(),
-            ))
+            whole(s)
         }
         _ => {
             let mut s: MPR_INTERFACE_3 = zeroed();
             fill_level0!(s, info, h);
-            Ok((
-                alloc::alloc_value(s)?,
-                std::mem::size_of::<MPR_INTERFACE_3>(),
-            ))
+            whole(s)
         }
     }
 }
@@ -262,29 +247,18 @@ pub unsafe extern "C" fn MprConfigInterfaceGetInfo(
     lplpBuffer: *mut *mut u8,
     lpdwBufferSize: *mut u32,
 ) -> u32 {
-    guard("MprConfigInterfaceGetInfo", || {
-        let r = (|| {
-            not_null(hMprConfig, "hMprConfig")?;
-            not_null(hRouterInterface, "hRouterInterface")?;
-            not_null(lplpBuffer, "lplpBuffer")?;
-            not_null(lpdwBufferSize, "lpdwBufferSize")?;
-            check_level(dwLevel)?;
-            let (conn, child) = resolve(hMprConfig, hRouterInterface)?;
-            let id = interface_id(&child)?;
-            let info = conn.interface_get_info(id)?;
-            let (p, size) = interface_buffer(&info, dwLevel, hRouterInterface)?;
-            // SAFETY: checked non-NULL.
-            unsafe {
-                put(lplpBuffer, p);
-                put(lpdwBufferSize, size as u32);
-            }
-            Ok(())
-        })();
-        if r.is_err() {
-            // SAFETY: NULL or writable (caller contract).
-            unsafe { clear_out(lplpBuffer) };
-        }
-        r
+    // SAFETY: `lplpBuffer` and `lpdwBufferSize` NULL or writable (caller contract).
+    let out = unsafe { BufLen::new(lplpBuffer, lpdwBufferSize) };
+    out::run("MprConfigInterfaceGetInfo", out, || {
+        not_null(hMprConfig, "hMprConfig")?;
+        not_null(hRouterInterface, "hRouterInterface")?;
+        not_null(lplpBuffer, "lplpBuffer")?;
+        not_null(lpdwBufferSize, "lpdwBufferSize")?;
+        check_level(dwLevel, 3)?;
+        let (conn, child) = resolve(hMprConfig, hRouterInterface)?;
+        let id = interface_id(&child)?;
+        let info = conn.interface_get_info(id)?;
+        interface_buffer(&info, dwLevel, hRouterInterface).map(Some)
     })
 }
 
@@ -309,7 +283,7 @@ pub unsafe extern "C" fn MprConfigInterfaceSetInfo(
         not_null(hMprConfig, "hMprConfig")?;
         not_null(hRouterInterface, "hRouterInterface")?;
         not_null(lpbBuffer, "lpbBuffer")?;
-        check_level(dwLevel)?;
+        check_level(dwLevel, 3)?;
         let (conn, child) = resolve(hMprConfig, hRouterInterface)?;
         let id = interface_id(&child)?;
         // SAFETY: caller contract.
@@ -341,40 +315,33 @@ pub unsafe extern "C" fn MprConfigInterfaceEnum(
     lpdwTotalEntries: *mut u32,
     lpdwResumeHandle: *mut u32,
 ) -> u32 {
-    guard("MprConfigInterfaceEnum", || {
-        let r = (|| {
-            not_null(hMprConfig, "hMprConfig")?;
-            not_null(lplpBuffer, "lplpBuffer")?;
-            not_null(lpdwEntriesRead, "lpdwEntriesRead")?;
-            not_null(lpdwTotalEntries, "lpdwTotalEntries")?;
-            if dwLevel != 0 {
-                return Err(Error::invalid_parameter(format!(
-                    "dwLevel must be 0, not {dwLevel}"
-                )));
-            }
-            enumerate::check_pref_max_len::<MPR_INTERFACE_0>(dwPrefMaxLen)?;
-            let conn = handles::config(hMprConfig, "hMprConfig")?;
-            // SAFETY: checked non-NULL / caller contract.
-            unsafe {
-                enumerate::run(
-                    lplpBuffer,
-                    dwPrefMaxLen,
-                    lpdwEntriesRead,
-                    lpdwTotalEntries,
-                    lpdwResumeHandle,
-                    |resume, max| conn.interface_enum(resume, max),
-                    |e: &InterfaceEntry| {
-                        let h = handles::child_handle(hMprConfig, Child::Interface(e.id.clone()))?;
-                        Ok(interface0(&e.info, h))
-                    },
-                )
-            }
-        })();
-        if r.is_err() {
-            // SAFETY: NULL or writable.
-            unsafe { clear_out(lplpBuffer) };
+    // SAFETY: pointer arguments NULL or writable (caller contract).
+    let out = unsafe {
+        enumerate::Outs::new(
+            lplpBuffer,
+            lpdwEntriesRead,
+            lpdwTotalEntries,
+            lpdwResumeHandle,
+        )
+    };
+    out::run("MprConfigInterfaceEnum", out, || {
+        not_null(hMprConfig, "hMprConfig")?;
+        out.check()?;
+        check_level(dwLevel, 0)?;
+        enumerate::check_pref_max_len::<MPR_INTERFACE_0>(dwPrefMaxLen)?;
+        let conn = handles::config(hMprConfig, "hMprConfig")?;
+        // SAFETY: `resume` NULL or readable (caller contract).
+        unsafe {
+            enumerate::page(
+                lpdwResumeHandle,
+                dwPrefMaxLen,
+                |resume, max| conn.interface_enum(resume, max),
+                |e: &InterfaceEntry| {
+                    let h = handles::child_handle(hMprConfig, Child::Interface(e.id.clone()))?;
+                    Ok(interface0(&e.info, h))
+                },
+            )
         }
-        r
     })
 }
 
@@ -432,7 +399,9 @@ pub unsafe extern "C" fn MprConfigInterfaceGetCustomInfoEx(
     hRouterInterface: HANDLE,
     pCustomInfo: *mut MPR_IF_CUSTOMINFOEX2,
 ) -> u32 {
-    guard("MprConfigInterfaceGetCustomInfoEx", || {
+    // SAFETY: `pCustomInfo` NULL or writable (caller contract).
+    let out = unsafe { Filled::new(pCustomInfo) };
+    out::run("MprConfigInterfaceGetCustomInfoEx", out, || {
         not_null(hMprConfig, "hMprConfig")?;
         not_null(hRouterInterface, "hRouterInterface")?;
         not_null(pCustomInfo, "pCustomInfo")?;
@@ -440,40 +409,43 @@ pub unsafe extern "C" fn MprConfigInterfaceGetCustomInfoEx(
         let id = interface_id(&child)?;
         let info = conn.interface_get_custom_info(id)?;
         let mut a = Attached::default();
-        let mut s: MPR_IF_CUSTOMINFOEX2 = zeroed();
-        s.Header = MPRAPI_OBJECT_HEADER {
-            revision: MPR_IF_CUSTOMINFOEX2_REVISION,
-            r#type: MPRAPI_OBJECT_TYPE_IF_CUSTOM_CONFIG_OBJECT,
-            size: std::mem::size_of::<MPR_IF_CUSTOMINFOEX2>() as u16,
-        };
-        s.dwFlags = info.flags;
-        let k = &info.ikev2;
-        let c = &mut s.customIkev2Config;
-        c.dwSaLifeTime = k.sa_lifetime;
-        c.dwSaDataSize = k.sa_data_size;
-        c.certificateName = a.blob(&k.certificate_name)?;
-        c.customPolicy = a.policy(&k.custom_policy)?;
-        c.certificateHash = a.blob(&k.certificate_hash)?;
-        c.dwMmSaLifeTime = k.mm_sa_lifetime;
-        let mut selectors = |v: &[TrafficSelector]| {
-            a.array_with_tail::<MPR_VPN_TRAFFIC_SELECTOR>(v.len(), 0, |arr, _| {
-                for (i, t) in v.iter().enumerate() {
-                    // SAFETY: `arr` has `v.len()` entries.
-                    unsafe { arr.add(i).write(selector(t)) };
-                }
-            })
-        };
-        c.vpnTrafficSelectors = MPR_VPN_TRAFFIC_SELECTORS {
-            numTsi: k.traffic_selectors_initiator.len() as u32,
-            numTsr: k.traffic_selectors_responder.len() as u32,
-            tsI: selectors(&k.traffic_selectors_initiator)?,
-            tsR: selectors(&k.traffic_selectors_responder)?,
-        };
-        a.keep();
-        // SAFETY: checked non-NULL; caller contract.
-        unsafe { put(pCustomInfo, s) };
-        Ok(())
+        let s = custom_info_ex(&info, &mut a)?;
+        Ok((s, a))
     })
+}
+
+/// The `MPR_IF_CUSTOMINFOEX2` of a custom configuration, its pointers into buffers of `a`.
+fn custom_info_ex(info: &CustomInfoEx, a: &mut Attached) -> Result<MPR_IF_CUSTOMINFOEX2> {
+    let mut s: MPR_IF_CUSTOMINFOEX2 = zeroed();
+    s.Header = MPRAPI_OBJECT_HEADER {
+        revision: MPR_IF_CUSTOMINFOEX2_REVISION,
+        r#type: MPRAPI_OBJECT_TYPE_IF_CUSTOM_CONFIG_OBJECT,
+        size: std::mem::size_of::<MPR_IF_CUSTOMINFOEX2>() as u16,
+    };
+    s.dwFlags = info.flags;
+    let k = &info.ikev2;
+    let c = &mut s.customIkev2Config;
+    c.dwSaLifeTime = k.sa_lifetime;
+    c.dwSaDataSize = k.sa_data_size;
+    c.certificateName = a.blob(&k.certificate_name)?;
+    c.customPolicy = a.policy(&k.custom_policy)?;
+    c.certificateHash = a.blob(&k.certificate_hash)?;
+    c.dwMmSaLifeTime = k.mm_sa_lifetime;
+    let mut selectors = |v: &[TrafficSelector]| {
+        a.array_with_tail::<MPR_VPN_TRAFFIC_SELECTOR>(v.len(), 0, |arr, _| {
+            for (i, t) in v.iter().enumerate() {
+                // SAFETY: `arr` has `v.len()` entries.
+                unsafe { arr.add(i).write(selector(t)) };
+            }
+        })
+    };
+    c.vpnTrafficSelectors = MPR_VPN_TRAFFIC_SELECTORS {
+        numTsi: k.traffic_selectors_initiator.len() as u32,
+        numTsr: k.traffic_selectors_responder.len() as u32,
+        tsI: selectors(&k.traffic_selectors_initiator)?,
+        tsR: selectors(&k.traffic_selectors_responder)?,
+    };
+    Ok(s)
 }
 
 /// Reads a traffic selector array of at most [`MAX_TRAFFIC_SELECTORS`] entries.

@@ -6,13 +6,18 @@
 //! ([`handles`]), UTF-16 into `String` ([`wide`]), C structures ([`types`]) into the model of
 //! `mprconfig-core`, and results into single caller-freed allocations ([`alloc`]). Every
 //! export runs inside a panic guard ([`guard`]) and returns the Win32 code of the Rust
-//! `Error`. Headers live in `include/` (`mprapi.h`, `mprerror.h`, `rtinfo.h`, `ipinfoid.h`,
-//! a minimal `windows.h`); the conventions are documented in `docs/c-api.md`.
+//! `Error`; an export with out-parameters writes them through one helper (`out.rs`: all on
+//! success, pointers NULL on failure), and a buffer it allocates stays an [`alloc::Owned`]
+//! (freed by any failure) until that helper hands it over. Headers live in `include/`
+//! (`mprapi.h`, `mprerror.h`, `rtinfo.h`, `ipinfoid.h`, a minimal `windows.h`), and
+//! `tests/signatures.rs` proves their prototypes are the exports' signatures; the conventions
+//! are documented in `docs/c-api.md`, the steps for a new export in `CONTRIBUTING-c-export.md`.
 //!
 //! The crate builds `libmprapi.so` and `libmprapi.a`; as an `rlib` it lets Rust tests,
 //! benchmarks and fuzz targets call the very same exports.
 
 pub mod alloc;
+mod attached;
 mod backend;
 pub mod guard;
 pub mod handles;
@@ -30,6 +35,10 @@ pub mod transport;
 
 mod blob;
 mod enumerate;
+mod out;
+
+#[cfg(test)]
+mod alloc_failures;
 
 pub use admin::*;
 pub use filter::*;

@@ -14,8 +14,7 @@ use crate::{Conn, handles, wide};
 /// # Safety
 /// `buf` writable for `size` bytes.
 unsafe fn write_out(buf: *mut u16, size: u32, s: &str) -> Result<()> {
-    let mut units = wide::encode(s);
-    units.push(0);
+    let units = wide::encode_z(s);
     let need = units.len() * 2;
     if need > size as usize {
         return Err(Error::new(

@@ -5,13 +5,16 @@
 use std::ffi::c_void;
 
 use mprconfig_core::{
-    CertEku, CustomPolicy, Error, Ikev2Config, L2tpConfig, PortConfig, Result, ServerInfo,
-    ServerInfoEx, ServerSetConfigEx, SstpConfig, TunnelConfig, WinError, set_config,
+    CertEku, Error, Ikev2Config, L2tpConfig, PortConfig, Result, ServerInfo, ServerInfoEx,
+    ServerSetConfigEx, SstpConfig, TunnelConfig, WinError, set_config,
 };
 
-use crate::guard::{clear, guard, not_null, put, put_or_null};
+use crate::alloc::Owned;
+use crate::attached::{Attached, read_blob, read_policy};
+use crate::guard::{check_level, guard, not_null};
+use crate::out::{self, Buf, Filled, Ptr};
 use crate::types::*;
-use crate::{MAX_PATH_LEN, MAX_SERVER_NAME_LEN, alloc, backend, handles, wide};
+use crate::{MAX_PATH_LEN, MAX_SERVER_NAME_LEN, backend, handles, wide};
 
 /// Most certificates / EKUs accepted in one `MPR_SERVER_SET_CONFIG_EX`.
 pub const MAX_CERT_ENTRIES: u32 = 1024;
@@ -39,17 +42,15 @@ pub unsafe extern "C" fn MprConfigServerConnect(
     lpwsServerName: *const u16,
     phMprConfig: *mut HANDLE,
 ) -> u32 {
-    guard("MprConfigServerConnect", || {
+    // SAFETY: `phMprConfig` NULL or writable (caller contract).
+    let out = unsafe { Ptr::new(phMprConfig) };
+    out::run("MprConfigServerConnect", out, || {
         not_null(phMprConfig, "phMprConfig")?;
-        let r = (|| {
-            // SAFETY: caller contract.
-            let name =
-                unsafe { wide::read_opt(lpwsServerName, MAX_SERVER_NAME_LEN, "lpwsServerName") }?;
-            let conn = backend::connect(name.as_deref())?;
-            handles::open_config(conn)
-        })();
-        // SAFETY: checked non-NULL.
-        unsafe { put_or_null(phMprConfig, r.map(handles::to_handle)) }
+        // SAFETY: caller contract.
+        let name =
+            unsafe { wide::read_opt(lpwsServerName, MAX_SERVER_NAME_LEN, "lpwsServerName") }?;
+        let conn = backend::connect(name.as_deref())?;
+        handles::open_config(conn).map(handles::to_handle)
     })
 }
 
@@ -97,11 +98,7 @@ pub unsafe extern "C" fn MprConfigServerRefresh(hMprConfig: HANDLE) -> u32 {
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn MprConfigServerInstall(dwLevel: u32, pBuffer: *const c_void) -> u32 {
     guard("MprConfigServerInstall", || {
-        if dwLevel != 0 {
-            return Err(Error::invalid_parameter(format!(
-                "dwLevel must be 0, not {dwLevel}"
-            )));
-        }
+        check_level(dwLevel, 0)?;
         if !pBuffer.is_null() {
             return Err(Error::invalid_parameter("pBuffer must be NULL"));
         }
@@ -125,38 +122,32 @@ pub unsafe extern "C" fn MprConfigServerGetInfo(
     dwLevel: u32,
     lplpbBuffer: *mut *mut u8,
 ) -> u32 {
-    guard("MprConfigServerGetInfo", || {
+    // SAFETY: `lplpbBuffer` NULL or writable (caller contract).
+    let out = unsafe { Buf::new(lplpbBuffer) };
+    out::run("MprConfigServerGetInfo", out, || {
         not_null(hMprConfig, "hMprConfig")?;
         not_null(lplpbBuffer, "lplpbBuffer")?;
-        let r = (|| {
-            if dwLevel > 2 {
-                return Err(Error::invalid_parameter(format!(
-                    "dwLevel must be 0, 1 or 2, not {dwLevel}"
-                )));
-            }
-            let info = handles::config(hMprConfig, "hMprConfig")?.server_get_info()?;
-            server_info_buffer(dwLevel, &info)
-        })();
-        // SAFETY: checked non-NULL.
-        unsafe { put_or_null(lplpbBuffer, r) }
+        check_level(dwLevel, 2)?;
+        let info = handles::config(hMprConfig, "hMprConfig")?.server_get_info()?;
+        server_info_buffer(dwLevel, &info).map(Some)
     })
 }
 
-fn server_info_buffer(level: u32, info: &ServerInfo) -> Result<*mut u8> {
+fn server_info_buffer(level: u32, info: &ServerInfo) -> Result<Owned> {
     match level {
-        0 => alloc::alloc_value(MPR_SERVER_0 {
+        0 => Owned::value(MPR_SERVER_0 {
             fLanOnlyMode: info.lan_only_mode as BOOL,
             dwUpTime: info.up_time,
             dwTotalPorts: info.total_ports,
             dwPortsInUse: info.ports_in_use,
         }),
-        1 => alloc::alloc_value(MPR_SERVER_1 {
+        1 => Owned::value(MPR_SERVER_1 {
             dwNumPptpPorts: info.pptp.num_ports,
             dwPptpPortFlags: info.pptp.port_flags,
             dwNumL2tpPorts: info.l2tp.num_ports,
             dwL2tpPortFlags: info.l2tp.port_flags,
         }),
-        _ => alloc::alloc_value(MPR_SERVER_2 {
+        _ => Owned::value(MPR_SERVER_2 {
             dwNumPptpPorts: info.pptp.num_ports,
             dwPptpPortFlags: info.pptp.port_flags,
             dwNumL2tpPorts: info.l2tp.num_ports,
@@ -224,121 +215,6 @@ pub unsafe extern "C" fn MprConfigServerSetInfo(
     })
 }
 
-/// Buffers hung off a caller's structure, freed together if filling it fails.
-#[derive(Default)]
-pub(crate) struct Attached(Vec<*mut u8>);
-
-impl Attached {
-    /// A new buffer holding `data`, or NULL for no data.
-    pub(crate) fn bytes(&mut self, data: &[u8]) -> Result<*mut u8> {
-        if data.is_empty() {
-            return Ok(std::ptr::null_mut());
-        }
-        let p = alloc::alloc_copy(data, 0)?;
-        self.0.push(p);
-        Ok(p)
-    }
-
-    /// A `CRYPT_INTEGER_BLOB` whose data is a new buffer (NULL/0 for no data).
-    pub(crate) fn blob(&mut self, data: &[u8]) -> Result<CRYPT_INTEGER_BLOB> {
-        Ok(CRYPT_INTEGER_BLOB {
-            cbData: data.len() as u32,
-            pbData: self.bytes(data)?,
-        })
-    }
-
-    /// A new `ROUTER_CUSTOM_IKEv2_POLICY0`, NULL for none.
-    pub(crate) fn policy(
-        &mut self,
-        p: &Option<CustomPolicy>,
-    ) -> Result<*mut ROUTER_CUSTOM_IKEv2_POLICY0> {
-        let Some(p) = p else {
-            return Ok(std::ptr::null_mut());
-        };
-        let c = ROUTER_CUSTOM_IKEv2_POLICY0 {
-            dwIntegrityMethod: p.integrity_method,
-            dwEncryptionMethod: p.encryption_method,
-            dwCipherTransformConstant: p.cipher_transform_constant,
-            dwAuthTransformConstant: p.auth_transform_constant,
-            dwPfsGroup: p.pfs_group,
-            dwDhGroup: p.dh_group,
-        };
-        let p = alloc::alloc_value(c)?;
-        self.0.push(p);
-        Ok(p as *mut ROUTER_CUSTOM_IKEv2_POLICY0)
-    }
-
-    /// One buffer: `n` structures of `T` then the variable data they point into.
-    pub(crate) fn array_with_tail<T: Plain>(
-        &mut self,
-        items: usize,
-        tail_len: usize,
-        fill: impl FnOnce(*mut T, *mut u8),
-    ) -> Result<*mut T> {
-        if items == 0 {
-            return Ok(std::ptr::null_mut());
-        }
-        let head = items * std::mem::size_of::<T>();
-        let p = alloc::alloc(head + tail_len)?;
-        self.0.push(p);
-        // SAFETY: `p` has room for `items` T (16-aligned) followed by `tail_len` bytes.
-        fill(p as *mut T, unsafe { p.add(head) });
-        Ok(p as *mut T)
-    }
-
-    /// Hands the buffers over to the caller.
-    pub(crate) fn keep(mut self) {
-        self.0.clear();
-    }
-}
-
-impl Drop for Attached {
-    fn drop(&mut self) {
-        for p in self.0.drain(..) {
-            let _ = alloc::free(p);
-        }
-    }
-}
-
-fn policy_of(p: &ROUTER_CUSTOM_IKEv2_POLICY0) -> CustomPolicy {
-    CustomPolicy {
-        integrity_method: p.dwIntegrityMethod,
-        encryption_method: p.dwEncryptionMethod,
-        cipher_transform_constant: p.dwCipherTransformConstant,
-        auth_transform_constant: p.dwAuthTransformConstant,
-        pfs_group: p.dwPfsGroup,
-        dh_group: p.dwDhGroup,
-    }
-}
-
-/// Reads an optional `ROUTER_CUSTOM_IKEv2_POLICY0*`.
-///
-/// # Safety
-/// `p` NULL or readable.
-pub(crate) unsafe fn read_policy(p: *const ROUTER_CUSTOM_IKEv2_POLICY0) -> Option<CustomPolicy> {
-    // SAFETY: caller contract.
-    (!p.is_null()).then(|| policy_of(&unsafe { p.read_unaligned() }))
-}
-
-/// Reads a `CRYPT_INTEGER_BLOB`'s data (at most [`MAX_CERT_BLOB`] bytes).
-///
-/// # Safety
-/// `pbData` readable for `cbData` bytes when `cbData` > 0.
-pub(crate) unsafe fn read_blob(b: &CRYPT_INTEGER_BLOB, what: &str) -> Result<Vec<u8>> {
-    if b.cbData == 0 {
-        return Ok(Vec::new());
-    }
-    if b.cbData > MAX_CERT_BLOB {
-        return Err(Error::invalid_parameter(format!(
-            "{what}: {} bytes is more than {MAX_CERT_BLOB}",
-            b.cbData
-        )));
-    }
-    not_null(b.pbData, what)?;
-    // SAFETY: caller contract, bounded.
-    Ok(unsafe { crate::blob::bytes(b.pbData, b.cbData, what) }?.to_vec())
-}
-
 /// `MprConfigServerGetInfoEx`: fills the caller's `MPR_SERVER_EX` (= `MPR_SERVER_EX1`, 248
 /// bytes) with the stored tunnel configuration; `Header` is set to revision 3, type 2, size
 /// 248. Each non-NULL pointer written into the structure (certificate names array,
@@ -356,16 +232,15 @@ pub unsafe extern "C" fn MprConfigServerGetInfoEx(
     hMprConfig: HANDLE,
     pServerInfo: *mut MPR_SERVER_EX1,
 ) -> u32 {
-    guard("MprConfigServerGetInfoEx", || {
+    // SAFETY: `pServerInfo` NULL or writable (caller contract).
+    let out = unsafe { Filled::new(pServerInfo) };
+    out::run("MprConfigServerGetInfoEx", out, || {
         not_null(hMprConfig, "hMprConfig")?;
         not_null(pServerInfo, "pServerInfo")?;
         let info = handles::config(hMprConfig, "hMprConfig")?.server_get_info_ex()?;
         let mut attached = Attached::default();
-        let out = server_ex(&info, &mut attached)?;
-        attached.keep();
-        // SAFETY: checked non-NULL; caller contract.
-        unsafe { put(pServerInfo, out) };
-        Ok(())
+        let s = server_ex(&info, &mut attached)?;
+        Ok((s, attached))
     })
 }
 
@@ -420,14 +295,7 @@ fn server_ex(info: &ServerInfoEx, a: &mut Attached) -> Result<MPR_SERVER_EX1> {
     t.customPolicy = a.policy(&ike.custom_policy)?;
     t.dwTotalEkus = ike.certificate_ekus.len() as u32;
     let ekus = &ike.certificate_ekus;
-    let units: Vec<Vec<u16>> = ekus
-        .iter()
-        .map(|e| {
-            let mut v = wide::encode(&e.eku);
-            v.push(0);
-            v
-        })
-        .collect();
+    let units: Vec<Vec<u16>> = ekus.iter().map(|e| wide::encode_z(&e.eku)).collect();
     let tail: usize = units.iter().map(|u| u.len() * 2).sum();
     t.certificateEKUs = a.array_with_tail::<MPR_CERT_EKU>(ekus.len(), tail, |arr, data| {
         let mut w = data as *mut u16;
@@ -697,13 +565,4 @@ pub unsafe extern "C" fn MprConfigServerRestore(hMprConfig: HANDLE, lpwsPath: *c
         let conn = handles::config(hMprConfig, "hMprConfig")?;
         backend::restore(&conn, &path)
     })
-}
-
-/// Clears a buffer out-parameter after a failure (re-exported for the other modules).
-///
-/// # Safety
-/// `p` NULL or writable.
-pub(crate) unsafe fn clear_out(p: *mut *mut u8) {
-    // SAFETY: forwarded.
-    unsafe { clear(p) }
 }

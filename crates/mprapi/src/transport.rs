@@ -4,11 +4,12 @@
 
 use mprconfig_core::{Error, Result, TransportEntry, TransportId, WinError};
 
-use crate::guard::{clear, guard, not_null, put, put_or_null};
+use crate::alloc::Owned;
+use crate::guard::{check_level, guard, not_null};
 use crate::handles::{self, Child, Kind};
-use crate::server::clear_out;
+use crate::out::{self, Buf, BufLen, Ptr};
 use crate::types::*;
-use crate::{Conn, MAX_PATH_LEN, alloc, blob, enumerate, wide};
+use crate::{Conn, MAX_PATH_LEN, blob, enumerate, wide};
 
 fn resolve(cfg: HANDLE, h: HANDLE) -> Result<(Conn, TransportId)> {
     let (conn, child) = handles::config_and_child(cfg, h, Kind::Transport, "hRouterTransport")?;
@@ -46,39 +47,37 @@ pub unsafe extern "C" fn MprConfigTransportCreate(
     lpwsDLLPath: *const u16,
     phRouterTransport: *mut HANDLE,
 ) -> u32 {
-    guard("MprConfigTransportCreate", || {
+    // SAFETY: `phRouterTransport` NULL or writable (caller contract).
+    let out = unsafe { Ptr::new(phRouterTransport) };
+    out::run("MprConfigTransportCreate", out, || {
         not_null(hMprConfig, "hMprConfig")?;
         not_null(phRouterTransport, "phRouterTransport")?;
-        let r = (|| {
-            // SAFETY (all reads): caller contract.
-            let name = unsafe {
-                wide::read_opt(
-                    lpwsTransportName,
-                    MAX_TRANSPORT_NAME_LEN,
-                    "lpwsTransportName",
-                )
-            }?;
-            let global = unsafe { blob::opt_bytes(pGlobalInfo, dwGlobalInfoSize, "pGlobalInfo") }?;
-            let client = unsafe {
-                blob::opt_bytes(
-                    pClientInterfaceInfo,
-                    dwClientInterfaceInfoSize,
-                    "pClientInterfaceInfo",
-                )
-            }?;
-            let dll = unsafe { wide::read_opt(lpwsDLLPath, MAX_PATH_LEN, "lpwsDLLPath") }?;
-            let conn = handles::config(hMprConfig, "hMprConfig")?;
-            let id = conn.transport_create(
-                dwTransportId,
-                name.as_deref(),
-                global,
-                client,
-                dll.as_deref(),
-            )?;
-            handles::child_handle(hMprConfig, Child::Transport(id))
-        })();
-        // SAFETY: checked non-NULL.
-        unsafe { put_or_null(phRouterTransport, r) }
+        // SAFETY (all reads): caller contract.
+        let name = unsafe {
+            wide::read_opt(
+                lpwsTransportName,
+                MAX_TRANSPORT_NAME_LEN,
+                "lpwsTransportName",
+            )
+        }?;
+        let global = unsafe { blob::opt_bytes(pGlobalInfo, dwGlobalInfoSize, "pGlobalInfo") }?;
+        let client = unsafe {
+            blob::opt_bytes(
+                pClientInterfaceInfo,
+                dwClientInterfaceInfoSize,
+                "pClientInterfaceInfo",
+            )
+        }?;
+        let dll = unsafe { wide::read_opt(lpwsDLLPath, MAX_PATH_LEN, "lpwsDLLPath") }?;
+        let conn = handles::config(hMprConfig, "hMprConfig")?;
+        let id = conn.transport_create(
+            dwTransportId,
+            name.as_deref(),
+            global,
+            client,
+            dll.as_deref(),
+        )?;
+        handles::child_handle(hMprConfig, Child::Transport(id))
     })
 }
 
@@ -115,30 +114,23 @@ pub unsafe extern "C" fn MprConfigTransportGetHandle(
     dwTransportId: u32,
     phRouterTransport: *mut HANDLE,
 ) -> u32 {
-    guard("MprConfigTransportGetHandle", || {
+    // SAFETY: `phRouterTransport` NULL or writable (caller contract).
+    let out = unsafe { Ptr::new(phRouterTransport) };
+    out::run("MprConfigTransportGetHandle", out, || {
         not_null(hMprConfig, "hMprConfig")?;
         not_null(phRouterTransport, "phRouterTransport")?;
-        let r = (|| {
-            let conn = handles::config(hMprConfig, "hMprConfig")?;
-            let id = conn.transport_get_handle(dwTransportId)?;
-            handles::child_handle(hMprConfig, Child::Transport(id))
-        })();
-        // SAFETY: checked non-NULL.
-        unsafe { put_or_null(phRouterTransport, r) }
+        let conn = handles::config(hMprConfig, "hMprConfig")?;
+        let id = conn.transport_get_handle(dwTransportId)?;
+        handles::child_handle(hMprConfig, Child::Transport(id))
     })
 }
 
-/// A new buffer with a stored blob, or NULL and 0 when none is stored.
-pub(crate) fn blob_out(b: &Option<Vec<u8>>, owned: &mut Vec<*mut u8>) -> Result<(*mut u8, u32)> {
-    match b {
-        None => Ok((std::ptr::null_mut(), 0)),
-        Some(v) => {
-            // At least 28 bytes, like MprInfoCreate, so code reading TocEntry[0] never faults.
-            let p = alloc::alloc_copy(v, 28)?;
-            owned.push(p);
-            Ok((p, v.len() as u32))
-        }
-    }
+/// A stored blob as a new buffer and its size for a [`BufLen`], `None` when none is stored.
+pub(crate) fn blob_out(b: &Option<Vec<u8>>) -> Result<Option<(Owned, u32)>> {
+    b.as_ref()
+        // At least 28 bytes, like MprInfoCreate, so code reading TocEntry[0] never faults.
+        .map(|v| Ok((Owned::copy(v, 28)?, v.len() as u32)))
+        .transpose()
 }
 
 /// `MprConfigTransportGetInfo`: the transport's global information header
@@ -163,88 +155,44 @@ pub unsafe extern "C" fn MprConfigTransportGetInfo(
     lpdwClientInterfaceInfoSize: *mut u32,
     lplpwsDLLPath: *mut *mut u16,
 ) -> u32 {
-    guard("MprConfigTransportGetInfo", || {
-        let r = (|| {
-            not_null(hMprConfig, "hMprConfig")?;
-            not_null(hRouterTransport, "hRouterTransport")?;
-            if !ppGlobalInfo.is_null() {
-                not_null(lpdwGlobalInfoSize, "lpdwGlobalInfoSize")?;
-            }
-            if !ppClientInterfaceInfo.is_null() {
-                not_null(lpdwClientInterfaceInfoSize, "lpdwClientInterfaceInfoSize")?;
-            }
-            let (conn, id) = resolve(hMprConfig, hRouterTransport)?;
-            if ppGlobalInfo.is_null() && ppClientInterfaceInfo.is_null() && lplpwsDLLPath.is_null()
-            {
-                return Ok(());
-            }
-            let info = conn.transport_get_info(&id)?;
-            let mut owned = Vec::new();
-            let result = (|| {
-                let global = if ppGlobalInfo.is_null() {
-                    None
-                } else {
-                    Some(blob_out(&info.global_info, &mut owned)?)
-                };
-                let client = if ppClientInterfaceInfo.is_null() {
-                    None
-                } else {
-                    Some(blob_out(&info.client_interface_info, &mut owned)?)
-                };
-                let dll = match (&info.dll_path, lplpwsDLLPath.is_null()) {
-                    (_, true) | (None, false) => std::ptr::null_mut(),
-                    (Some(path), false) => {
-                        let mut units = wide::encode(path);
-                        units.push(0);
-                        let p = alloc::alloc(units.len() * 2)?;
-                        owned.push(p);
-                        // SAFETY: room for `units.len()` u16.
-                        unsafe {
-                            std::ptr::copy_nonoverlapping(
-                                units.as_ptr(),
-                                p as *mut u16,
-                                units.len(),
-                            )
-                        };
-                        p as *mut u16
-                    }
-                };
-                Ok::<_, Error>((global, client, dll))
-            })();
-            let (global, client, dll) = match result {
-                Ok(v) => v,
-                Err(e) => {
-                    for p in owned {
-                        let _ = alloc::free(p);
-                    }
-                    return Err(e);
-                }
-            };
-            // SAFETY: non-NULL pointers checked above; caller contract.
-            unsafe {
-                if let Some((p, n)) = global {
-                    put(ppGlobalInfo, p);
-                    put(lpdwGlobalInfoSize, n);
-                }
-                if let Some((p, n)) = client {
-                    put(ppClientInterfaceInfo, p);
-                    put(lpdwClientInterfaceInfoSize, n);
-                }
-                if !lplpwsDLLPath.is_null() {
-                    put(lplpwsDLLPath, dll);
-                }
-            }
-            Ok(())
-        })();
-        if r.is_err() {
-            // SAFETY: NULL or writable.
-            unsafe {
-                clear_out(ppGlobalInfo);
-                clear_out(ppClientInterfaceInfo);
-                clear(lplpwsDLLPath);
-            }
+    // SAFETY: output pointers NULL or writable (caller contract).
+    let out = unsafe {
+        (
+            BufLen::new(ppGlobalInfo, lpdwGlobalInfoSize),
+            BufLen::new(ppClientInterfaceInfo, lpdwClientInterfaceInfoSize),
+            Buf::new(lplpwsDLLPath),
+        )
+    };
+    out::run("MprConfigTransportGetInfo", out, || {
+        not_null(hMprConfig, "hMprConfig")?;
+        not_null(hRouterTransport, "hRouterTransport")?;
+        if !ppGlobalInfo.is_null() {
+            not_null(lpdwGlobalInfoSize, "lpdwGlobalInfoSize")?;
         }
-        r
+        if !ppClientInterfaceInfo.is_null() {
+            not_null(lpdwClientInterfaceInfoSize, "lpdwClientInterfaceInfoSize")?;
+        }
+        let (conn, id) = resolve(hMprConfig, hRouterTransport)?;
+        if ppGlobalInfo.is_null() && ppClientInterfaceInfo.is_null() && lplpwsDLLPath.is_null() {
+            return Ok((None, None, None));
+        }
+        let info = conn.transport_get_info(&id)?;
+        // Only what the caller asks for is allocated.
+        let global = if ppGlobalInfo.is_null() {
+            None
+        } else {
+            blob_out(&info.global_info)?
+        };
+        let client = if ppClientInterfaceInfo.is_null() {
+            None
+        } else {
+            blob_out(&info.client_interface_info)?
+        };
+        let dll = match (&info.dll_path, lplpwsDLLPath.is_null()) {
+            (Some(path), false) => Some(Owned::slice(&wide::encode_z(path))?),
+            _ => None,
+        };
+        Ok((global, client, dll))
     })
 }
 
@@ -308,42 +256,35 @@ pub unsafe extern "C" fn MprConfigTransportEnum(
     lpdwTotalEntries: *mut u32,
     lpdwResumeHandle: *mut u32,
 ) -> u32 {
-    guard("MprConfigTransportEnum", || {
-        let r = (|| {
-            not_null(hMprConfig, "hMprConfig")?;
-            not_null(lplpBuffer, "lplpBuffer")?;
-            not_null(lpdwEntriesRead, "lpdwEntriesRead")?;
-            not_null(lpdwTotalEntries, "lpdwTotalEntries")?;
-            if dwLevel != 0 {
-                return Err(Error::invalid_parameter(format!(
-                    "dwLevel must be 0, not {dwLevel}"
-                )));
-            }
-            enumerate::check_pref_max_len::<MPR_TRANSPORT_0>(dwPrefMaxLen)?;
-            let conn = handles::config(hMprConfig, "hMprConfig")?;
-            // SAFETY: checked non-NULL / caller contract.
-            unsafe {
-                enumerate::run(
-                    lplpBuffer,
-                    dwPrefMaxLen,
-                    lpdwEntriesRead,
-                    lpdwTotalEntries,
-                    lpdwResumeHandle,
-                    |resume, max| conn.transport_enum(resume, max),
-                    |e: &TransportEntry| {
-                        let mut s: MPR_TRANSPORT_0 = zeroed();
-                        s.dwTransportId = e.id.protocol_id;
-                        s.hTransport = handles::child_handle(hMprConfig, Child::Transport(e.id))?;
-                        wide::write_fixed(&mut s.wszTransportName, &e.name);
-                        Ok(s)
-                    },
-                )
-            }
-        })();
-        if r.is_err() {
-            // SAFETY: NULL or writable.
-            unsafe { clear_out(lplpBuffer) };
+    // SAFETY: pointer arguments NULL or writable (caller contract).
+    let out = unsafe {
+        enumerate::Outs::new(
+            lplpBuffer,
+            lpdwEntriesRead,
+            lpdwTotalEntries,
+            lpdwResumeHandle,
+        )
+    };
+    out::run("MprConfigTransportEnum", out, || {
+        not_null(hMprConfig, "hMprConfig")?;
+        out.check()?;
+        check_level(dwLevel, 0)?;
+        enumerate::check_pref_max_len::<MPR_TRANSPORT_0>(dwPrefMaxLen)?;
+        let conn = handles::config(hMprConfig, "hMprConfig")?;
+        // SAFETY: `resume` NULL or readable (caller contract).
+        unsafe {
+            enumerate::page(
+                lpdwResumeHandle,
+                dwPrefMaxLen,
+                |resume, max| conn.transport_enum(resume, max),
+                |e: &TransportEntry| {
+                    let mut s: MPR_TRANSPORT_0 = zeroed();
+                    s.dwTransportId = e.id.protocol_id;
+                    s.hTransport = handles::child_handle(hMprConfig, Child::Transport(e.id))?;
+                    wide::write_fixed(&mut s.wszTransportName, &e.name);
+                    Ok(s)
+                },
+            )
         }
-        r
     })
 }

@@ -548,6 +548,7 @@ macro_rules! plain {
 }
 
 plain!(
+    u16,
     GUID,
     IN6_ADDR,
     IN_ADDR,

@@ -86,6 +86,11 @@ pub fn encode(s: &str) -> Vec<u16> {
     s.encode_utf16().collect()
 }
 
+/// The UTF-16 units of `s` and its NUL terminator (an `LPWSTR`'s contents).
+pub fn encode_z(s: &str) -> Vec<u16> {
+    s.encode_utf16().chain([0]).collect()
+}
+
 /// Units of a multi-string: each string then NUL, then a final NUL (an empty list is `[0, 0]`,
 /// which readers take as "no strings").
 pub fn encode_multi(strings: &[String]) -> Vec<u16> {

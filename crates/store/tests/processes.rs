@@ -1,7 +1,8 @@
 //! Several processes on one store: concurrent writers lose nothing, writers killed with SIGKILL
 //! at random moments lose nothing they acknowledged, backups taken while another process writes
 //! are consistent snapshots, and a restore killed midway leaves the old or the new
-//! configuration. The child processes are `mprconfig-store-worker` (src/bin).
+//! configuration. The child processes are this test binary itself, re-executed as the worker of
+//! `tests/worker` (hence `harness = false`: `main` picks the worker or the test harness).
 //!
 //! `MPRCONFIG_CRASH_CYCLES` sets the number of kill cycles of the crash test (default 200);
 //! `MPRCONFIG_CRASH_SEED` replays a run (the seed is printed).
@@ -9,11 +10,11 @@
 use std::collections::{BTreeSet, HashMap};
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command, ExitCode, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
 
-use mprconfig_core::info::InfoHeader;
+use libtest_mimic::{Arguments, Trial};
 use mprconfig_core::{
     Interface, InterfaceType, MemRegistry, RegValue, Registry, RegistryConfig, RouterConfig,
     TxMode, WinError, pid,
@@ -22,15 +23,9 @@ use mprconfig_store::{OpenOptions, SqliteRegistry};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
-const WORKER: &str = env!("CARGO_BIN_EXE_mprconfig-store-worker");
+mod worker;
 
-/// The same blob the worker writes for interface `name`.
-fn blob_for(name: &str) -> Vec<u8> {
-    let mut h = InfoHeader::new(1).unwrap();
-    h.add(0xFFFF_0007, name.len() as u32, 1, name.as_bytes())
-        .unwrap();
-    h.to_bytes()
-}
+use worker::blob_for;
 
 /// A running worker whose stdout lines arrive on a channel.
 struct Worker {
@@ -42,7 +37,9 @@ struct Worker {
 
 impl Worker {
     fn spawn(args: &[&str]) -> Worker {
-        let mut child = Command::new(WORKER)
+        let me = std::env::current_exe().expect("the test binary knows its path");
+        let mut child = Command::new(me)
+            .env(worker::ENV, "1")
             .args(args)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
@@ -175,7 +172,6 @@ fn verify(
     }
 }
 
-#[test]
 fn acknowledged_writes_survive_sigkill_at_random_moments() {
     let cycles = crash_cycles();
     let mut rng = StdRng::seed_from_u64(seed());
@@ -264,7 +260,6 @@ fn acknowledged_writes_survive_sigkill_at_random_moments() {
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
 
-#[test]
 fn concurrent_processes_create_change_and_delete_without_losing_updates() {
     const WORKERS: usize = 4;
     const ROUNDS: u32 = 20;
@@ -357,7 +352,6 @@ fn chain_numbers(backup: &[u8], prefix: &str) -> BTreeSet<u64> {
         .collect()
 }
 
-#[test]
 fn backups_taken_while_another_process_writes_are_consistent_snapshots() {
     let dir = tempfile::tempdir().unwrap();
     let store = dir.path().join("router.db");
@@ -419,7 +413,6 @@ fn big_config(path: &Path, prefix: &str, n: u32) -> Vec<u8> {
     config.backup().unwrap()
 }
 
-#[test]
 fn a_restore_killed_midway_leaves_the_old_or_the_new_configuration() {
     let cycles = (crash_cycles() / 8).max(10);
     let mut rng = StdRng::seed_from_u64(seed());
@@ -469,4 +462,26 @@ fn a_restore_killed_midway_leaves_the_old_or_the_new_configuration() {
         }
     }
     eprintln!("states seen after kills (A, B): {both_seen:?}");
+}
+
+/// The worker when re-executed as one ([`worker::ENV`]), else the test harness over the tests.
+fn main() -> ExitCode {
+    if std::env::var_os(worker::ENV).is_some() {
+        return worker::main();
+    }
+    macro_rules! trials {
+        ($($test:ident),* $(,)?) => {
+            vec![$(Trial::test(stringify!($test), || {
+                $test();
+                Ok(())
+            })),*]
+        };
+    }
+    let tests = trials![
+        acknowledged_writes_survive_sigkill_at_random_moments,
+        concurrent_processes_create_change_and_delete_without_losing_updates,
+        backups_taken_while_another_process_writes_are_consistent_snapshots,
+        a_restore_killed_midway_leaves_the_old_or_the_new_configuration,
+    ];
+    libtest_mimic::run(&Arguments::from_args(), tests).exit_code()
 }

@@ -187,7 +187,10 @@ static void interface_functions(void)
     OK(MprConfigInterfaceGetHandle(cfg, t_w(wbuf, 512, "BRANCH OFFICE"), &h2));
     CHECK(h2 == hif);
     EXPECT(MprConfigInterfaceGetHandle(cfg, t_w(wbuf, 512, "nope"), &h2), ERROR_NO_SUCH_INTERFACE);
+    /* Pointer outputs are NULL after any failure, also one found before the handle is read. */
+    h2 = (HANDLE)1;
     EXPECT(MprConfigInterfaceGetHandle(NULL, wbuf, &h2), ERROR_INVALID_PARAMETER);
+    CHECK(h2 == NULL);
     EXPECT(MprConfigInterfaceGetHandle(cfg, NULL, &h2), ERROR_INVALID_PARAMETER);
     EXPECT(MprConfigInterfaceGetHandle(cfg, wbuf, NULL), ERROR_INVALID_PARAMETER);
     {
@@ -454,6 +457,9 @@ static void transport_functions(void)
 
     OK(MprConfigTransportDelete(cfg, ht));
     EXPECT(MprConfigTransportGetInfo(cfg, ht, &g, &gs, NULL, NULL, NULL), ERROR_UNKNOWN_PROTOCOL_ID);
+    CHECK(g == NULL);
+    g = (LPBYTE)1;
+    EXPECT(MprConfigTransportGetInfo(NULL, ht, &g, &gs, NULL, NULL, NULL), ERROR_INVALID_PARAMETER);
     CHECK(g == NULL);
     EXPECT(MprConfigTransportSetInfo(cfg, ht, (LPBYTE)BLOB_D_TWO_BLOCKS, 96, NULL, 0, NULL), ERROR_UNKNOWN_PROTOCOL_ID);
     EXPECT(MprConfigTransportDelete(cfg, NULL), ERROR_INVALID_PARAMETER);

@@ -1,14 +1,16 @@
-//! `mprconfig-store-worker`: a child process for the store's crash and concurrency tests.
+//! The child process of the store's crash and concurrency tests (`tests/processes.rs`).
 //!
-//! Each mode opens a store like any client would and works on it, printing one line to stdout
-//! (flushed) after every operation that returned success, so a parent that kills it knows
-//! exactly which operations were acknowledged. It is not a user tool.
+//! The test binary re-executes itself with [`ENV`] set, and then runs [`main`] instead of the
+//! test harness: a worker that opens a store like any client would and works on it, printing
+//! one line to stdout (flushed) after every operation that returned success, so a parent that
+//! kills it knows exactly which operations were acknowledged. Test infrastructure only: it
+//! lives under `tests/`, so nothing of it ships in the published crate.
 //!
 //! ```text
-//! mprconfig-store-worker writer  STORE PREFIX          create/blob/delete forever (crash test)
-//! mprconfig-store-worker chain   STORE PREFIX          create n, delete n-1, forever (backup test)
-//! mprconfig-store-worker churn   STORE PREFIX COUNT    COUNT rounds of create/set/delete + counter
-//! mprconfig-store-worker restore STORE FILE_A FILE_B   restore A, restore B, forever (restore test)
+//! writer  STORE PREFIX          create/blob/delete forever (crash test)
+//! chain   STORE PREFIX          create n, delete n-1, forever (backup test)
+//! churn   STORE PREFIX COUNT    COUNT rounds of create/set/delete + counter
+//! restore STORE FILE_A FILE_B   restore A, restore B, forever (restore test)
 //! ```
 
 use std::io::Write;
@@ -21,12 +23,15 @@ use mprconfig_core::{
 };
 use mprconfig_store::{OpenOptions, SqliteRegistry};
 
+/// Set (to any value) in a child's environment to make the test binary that worker.
+pub const ENV: &str = "MPRCONFIG_STORE_TEST_WORKER";
+
 /// Where the churn workers count their increments (a read-modify-write in one transaction).
 const COUNTER_KEY: &str = r"SOFTWARE\mprconfig-test";
 
 /// The interface-transport blob of interface `name`: a valid info header whose one block
 /// holds the name, so a checker can recompute it.
-fn blob_for(name: &str) -> Vec<u8> {
+pub fn blob_for(name: &str) -> Vec<u8> {
     let mut h = InfoHeader::new(1).expect("version 1 is valid");
     let data = name.as_bytes();
     h.add(0xFFFF_0007, data.len() as u32, 1, data)
@@ -157,7 +162,7 @@ fn restore(store: &str, a: &str, b: &str) -> Result<()> {
 }
 
 fn run(args: &[String]) -> Result<()> {
-    let usage = || Error::invalid_parameter(format!("usage: see the crate docs; got {args:?}"));
+    let usage = || Error::invalid_parameter(format!("usage: see tests/worker; got {args:?}"));
     match args {
         [mode, store, prefix] if mode == "writer" => writer(store, prefix),
         [mode, store, prefix] if mode == "chain" => chain(store, prefix),
@@ -169,7 +174,8 @@ fn run(args: &[String]) -> Result<()> {
     }
 }
 
-fn main() -> ExitCode {
+/// Runs the worker mode named by the command line (the mode and its arguments).
+pub fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match run(&args) {
         Ok(()) => ExitCode::SUCCESS,
