@@ -200,6 +200,8 @@ fn commit_to_route(c: &mut Criterion, rt: &tokio::runtime::Runtime) {
         gateway: Some("10.200.0.2".parse().expect("ip")),
         priority: 5,
     };
+    // Protocol 78: the running manager owns (and would delete) protocol 77 routes.
+    let net = rt.block_on(async { Netlink::new(78) }).expect("netlink");
     let oif = rt
         .block_on(net.links())
         .expect("links")

@@ -72,10 +72,17 @@ pub fn open_store(path: &Path) -> Result<Arc<RegistryConfig<SqliteRegistry>>> {
 /// Why the manager woke.
 #[derive(Debug)]
 enum Wake {
-    Store,
+    /// The store file or its WAL was written; the number is how many re-checks came before.
+    Store(u32),
     Kernel,
     Nft,
 }
+
+/// Re-checks of the store generation after a write event that did not (yet) show a new
+/// generation: SQLite writes the commit frame to the WAL, syncs it, and only then publishes it
+/// in the shared-memory index (an mmap, which inotify does not see), so the generation moves
+/// a sync later than the last event. Delays 1, 2, 4 … 64 ms.
+const STORE_RECHECKS: u32 = 7;
 
 /// Wakes on writes to the store file or its WAL (inotify on the directory). The thread ends
 /// when the manager is gone.
@@ -149,7 +156,7 @@ fn watch_store(path: &Path, tx: mpsc::UnboundedSender<Wake>) -> Result<()> {
                     }
                     at += 16 + len;
                 }
-                if ours && tx.send(Wake::Store).is_err() {
+                if ours && tx.send(Wake::Store(0)).is_err() {
                     break;
                 }
             }
@@ -264,9 +271,24 @@ pub async fn run(opts: Options, shutdown: impl Future<Output = ()>) -> Result<()
                 while let Ok(more) = wake_rx.try_recv() {
                     kinds.push(more);
                 }
-                if kinds.iter().all(|k| matches!(k, Wake::Store)) {
+                if kinds.iter().all(|k| matches!(k, Wake::Store(_))) {
                     let v = source.data_version().ok().flatten();
                     if v.is_some() && v == seen_version {
+                        let tries = kinds
+                            .iter()
+                            .filter_map(|k| match k {
+                                Wake::Store(n) => Some(*n),
+                                _ => None,
+                            })
+                            .max()
+                            .unwrap_or(0);
+                        if tries < STORE_RECHECKS {
+                            let tx = wake_tx.clone();
+                            tokio::spawn(async move {
+                                tokio::time::sleep(Duration::from_millis(1 << tries)).await;
+                                let _ = tx.send(Wake::Store(tries + 1));
+                            });
+                        }
                         continue;
                     }
                     "store change"
