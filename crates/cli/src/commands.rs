@@ -1,12 +1,12 @@
 //! `show`, `interface`, `transport`, `iftransport` and `infoblock`: each a few `RouterConfig`
 //! calls and one [`Output`].
 
+use mprconfig::blocks::{DecodedBlock, FieldValue, decode_header};
+use mprconfig::layout;
 use mprconfig::{
     Connection, ConnectionState, Error, IfTransportId, Interface, InterfaceId, Result, TransportId,
     WinError, pid,
 };
-use mprconfig_core::blocks::{DecodedBlock, FieldValue, decode_header};
-use mprconfig_core::layout;
 use serde_json::{Value, json};
 
 use crate::args::{
@@ -610,7 +610,7 @@ fn infoblock_bytes(conn: Option<&Connection>, cmd: &InfoblockCmd) -> Result<(Str
     if let Some(f) = file {
         return Ok((
             format!("file {f}"),
-            mprconfig_store::read_file(std::path::Path::new(f))?,
+            mprconfig::store::read_file(std::path::Path::new(f))?,
         ));
     }
     let conn = conn.ok_or_else(|| Error::invalid_parameter("no configuration is open"))?;

@@ -9,10 +9,10 @@
 use std::io::{Read, Write};
 use std::path::Path;
 
+use mprconfig::layout::{BACKUP_ROOTS, REMOTE_ACCESS};
+use mprconfig::regfile::{self, RegKey};
+use mprconfig::registry::{fold, names_equal};
 use mprconfig::{Connection, Error, Result, WinError};
-use mprconfig_core::layout::{BACKUP_ROOTS, REMOTE_ACCESS};
-use mprconfig_core::regfile::{self, RegKey};
-use mprconfig_core::registry::{fold, names_equal};
 use serde_json::json;
 
 use crate::output::{Output, Progress};
@@ -35,7 +35,7 @@ fn read_input(file: &str) -> Result<Vec<u8>> {
         })?;
         return Ok(buf);
     }
-    mprconfig_store::read_file(Path::new(file))
+    mprconfig::store::read_file(Path::new(file))
 }
 
 /// `backup FILE`
@@ -86,7 +86,7 @@ pub fn export_reg(conn: &Connection, file: &str) -> Result<Output> {
         })?;
         return Ok(Output::done("", json!(null)));
     }
-    mprconfig_store::write_file_atomic(Path::new(file), &bytes)?;
+    mprconfig::store::write_file_atomic(Path::new(file), &bytes)?;
     Ok(Output::done(
         format!(
             "exported {} keys to {file} ({} bytes)",
@@ -150,7 +150,7 @@ pub fn merge_import(
     let tops: Vec<String> = file_keys
         .iter()
         .filter(|k| {
-            let (parent, _) = mprconfig_core::registry::split_parent(&k.path);
+            let (parent, _) = mprconfig::registry::split_parent(&k.path);
             parent.is_empty() || !present.contains(&fold(parent))
         })
         .map(|k| k.path.clone())
@@ -195,7 +195,7 @@ pub fn import_reg(conn: &Connection, file: &str) -> Result<Output> {
 /// `trust HOST[:PORT]`: fetches the certificate fingerprint without trusting it, pins it in
 /// `known_hosts`, and shows it so it can be compared with the one `mprd` printed.
 pub fn trust(host: &str) -> Result<Output> {
-    let fp = mprconfig_remote::trust_host(host)?;
+    let fp = mprconfig::trust_host(host)?;
     Ok(Output::done(
         format!(
             "trusted {host}: certificate fingerprint sha256:{fp}\ncompare it with the fingerprint mprd printed at start"
@@ -207,7 +207,7 @@ pub fn trust(host: &str) -> Result<Output> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use mprconfig_core::RegValue;
+    use mprconfig::RegValue;
 
     fn k(path: &str, v: &[(&str, u32)]) -> RegKey {
         RegKey {

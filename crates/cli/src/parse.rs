@@ -4,8 +4,8 @@
 
 use std::net::IpAddr;
 
+use mprconfig::blocks::{FILTER_ACTION_DROP, FILTER_ACTION_FORWARD, FilterDirection, network};
 use mprconfig::{Error, InterfaceType, Result, pid};
-use mprconfig_core::blocks::{FILTER_ACTION_DROP, FILTER_ACTION_FORWARD, FilterDirection, network};
 
 /// An address with a prefix length.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -262,7 +262,7 @@ pub fn protocol_name(p: u32) -> String {
 /// digits (spaces, commas, colons and a leading `0x` are ignored).
 pub fn blob(s: &str) -> Result<Vec<u8>> {
     if let Some(path) = s.strip_prefix('@') {
-        return mprconfig_store::read_file(std::path::Path::new(path));
+        return mprconfig::store::read_file(std::path::Path::new(path));
     }
     let digits: String = s
         .trim_start_matches("0x")

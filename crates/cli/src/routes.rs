@@ -6,12 +6,12 @@
 
 use std::net::IpAddr;
 
-use mprconfig::{Connection, Error, IfTransportId, InterfaceType, Result, WinError, pid};
-use mprconfig_core::blocks::{
+use mprconfig::blocks::{
     self, FILTER_ACTION_FORWARD, Filter, FilterDescriptor, FilterDirection, FilterInfo,
     FilterInfoV6, InterfaceRouteInfo, RouteItem, prefix_mask, route_protocol_name,
 };
-use mprconfig_core::info::InfoHeader;
+use mprconfig::info::InfoHeader;
+use mprconfig::{Connection, Error, IfTransportId, InterfaceType, Result, WinError, pid};
 use serde_json::{Value, json};
 
 use crate::args::{FilterCmd, FilterMatch, RouteCmd};

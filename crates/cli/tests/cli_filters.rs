@@ -4,8 +4,8 @@
 mod support;
 
 use mprconfig::pid;
-use mprconfig_core::blocks::{FilterDescriptor, FilterDirection};
-use mprconfig_core::info::InfoHeader;
+use mprconfig::blocks::{FilterDescriptor, FilterDirection};
+use mprconfig::info::InfoHeader;
 use support::{Env, rows};
 
 fn descriptor(env: &Env, name: &str, protocol: u32, dir: FilterDirection) -> FilterDescriptor {

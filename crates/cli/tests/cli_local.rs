@@ -3,9 +3,9 @@
 
 mod support;
 
+use mprconfig::blocks::{self, FilterDescriptor, FilterDirection, RouteItem};
+use mprconfig::info::InfoHeader;
 use mprconfig::pid;
-use mprconfig_core::blocks::{self, FilterDescriptor, FilterDirection, RouteItem};
-use mprconfig_core::info::InfoHeader;
 use serde_json::Value;
 use support::{Env, W7, read, rows};
 
@@ -342,7 +342,7 @@ fn transports_add_set_delete() {
     );
     assert_eq!(
         info.global_info.as_deref(),
-        Some(&mprconfig_core::layout::DEFAULT_IPV6_GLOBAL_INFO[..])
+        Some(&mprconfig::layout::DEFAULT_IPV6_GLOBAL_INFO[..])
     );
 
     env.ok(&["transport", "set", "ipv6", "--dll", r"C:\x.dll"]);
@@ -415,7 +415,7 @@ fn iftransports_add_set_remove() {
     env.ok(&["iftransport", "add", "R", "ip"]);
     assert_eq!(
         interface_blob(&env, "R", pid::IP),
-        mprconfig_core::layout::DEFAULT_INTERFACE_INFO.to_vec()
+        mprconfig::layout::DEFAULT_INTERFACE_INFO.to_vec()
     );
     env.ok(&[
         "iftransport",
@@ -624,7 +624,7 @@ fn routes_are_written_in_the_72_byte_layout_and_listed_back() {
     // Emptied, the Ip header is Windows' default blob again.
     assert_eq!(
         interface_blob(&env, "Branch", pid::IP),
-        mprconfig_core::layout::DEFAULT_INTERFACE_INFO.to_vec()
+        mprconfig::layout::DEFAULT_INTERFACE_INFO.to_vec()
     );
 }
 

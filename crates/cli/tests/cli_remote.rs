@@ -7,11 +7,11 @@ mod support;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use mprconfig::RegistryConfig;
 use mprconfig::RouterConfig;
-use mprconfig_core::RegistryConfig;
-use mprconfig_remote::Opener;
-use mprconfig_remote::testkit::TestServer;
-use mprconfig_store::SqliteRegistry;
+use mprconfig::store::SqliteRegistry;
+use mprconfig_remote_testkit::Opener;
+use mprconfig_remote_testkit::TestServer;
 use support::{Env, W7, read, rows};
 
 struct Remote {

@@ -162,6 +162,9 @@ macro_rules! for_each_behaviour {
             names::names_guid_lookup_is_case_insensitive,
             names::names_unknown_are_1168,
             names::names_demand_dial_interfaces_map_to_themselves,
+            names::names_every_guid_form_translates_to_the_link_name,
+            names::names_garbage_around_guid_names_is_1168,
+            names::names_guid_like_interface_names_follow_q23,
             // install, backup, restore, refresh
             lifecycle::install_creates_the_default_tree,
             lifecycle::install_writes_the_windows_default_transports_and_blobs,

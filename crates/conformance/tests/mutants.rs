@@ -24,6 +24,8 @@ enum Mutant {
     DropsClientInterfaceInfo,
     Wrong902Code,
     SetInfoExAppliesAllBits,
+    RefusesTcpipPrefix,
+    TrimsGuidNames,
 }
 
 struct MutantConfig {
@@ -218,7 +220,17 @@ impl RouterConfig for MutantConfig {
         self.inner.filter_set_info(protocol_id, enable)
     }
     fn get_friendly_name(&self, guid_name: &str) -> Result<String> {
-        self.inner.get_friendly_name(guid_name)
+        match self.mutant {
+            Mutant::RefusesTcpipPrefix
+                if guid_name
+                    .get(..14)
+                    .is_some_and(|p| p.eq_ignore_ascii_case(r"\DEVICE\TCPIP_")) =>
+            {
+                Err(WinError::ERROR_NOT_FOUND.into())
+            }
+            Mutant::TrimsGuidNames => self.inner.get_friendly_name(guid_name.trim()),
+            _ => self.inner.get_friendly_name(guid_name),
+        }
     }
     fn get_guid_name(&self, friendly_name: &str) -> Result<String> {
         self.inner.get_guid_name(friendly_name)
@@ -361,5 +373,21 @@ fn applying_unselected_protocols_is_caught() {
     caught(
         "server_set_info_ex_unset_bits_leave_values_alone",
         Mutant::SetInfoExAppliesAllBits,
+    );
+}
+
+#[test]
+fn a_refused_tcpip_device_name_is_caught() {
+    caught(
+        "names_every_guid_form_translates_to_the_link_name",
+        Mutant::RefusesTcpipPrefix,
+    );
+}
+
+#[test]
+fn trimmed_guid_names_are_caught() {
+    caught(
+        "names_garbage_around_guid_names_is_1168",
+        Mutant::TrimsGuidNames,
     );
 }

@@ -17,7 +17,8 @@
  *    MprConfigBufferFree; every header returned by an MprInfo* function is freed by
  *    MprInfoDelete. Freeing NULL is a no-op; freeing anything else gives
  *    ERROR_INVALID_PARAMETER and changes nothing.
- *  - Strings are NUL-terminated UTF-16 (WCHAR). Use -fshort-wchar for L"..." literals.
+ *  - Strings are NUL-terminated UTF-16 (WCHAR). Use -fshort-wchar for L"..." literals; the
+ *    string constants here (MPRDT_*, RRAS_SERVICE_NAME) use TEXT(), WCHAR strings either way.
  *  - All functions may be called from several threads at once, with shared handles.
  */
 #ifndef _MPRAPI_H_
@@ -34,7 +35,7 @@ extern "C" {
 /* Constants                                                                                  */
 /* ------------------------------------------------------------------------------------------ */
 
-#define RRAS_SERVICE_NAME L"RemoteAccess"
+#define RRAS_SERVICE_NAME TEXT("RemoteAccess")
 
 /* Transport (router manager) ids, dwTransportId. */
 #define PID_IPX   0x0000002B
@@ -135,19 +136,19 @@ typedef enum _ROUTER_CONNECTION_STATE {
 #define MPRNP_Ipv6 0x00000008
 
 /* szDeviceType */
-#define MPRDT_Modem      L"modem"
-#define MPRDT_Isdn       L"isdn"
-#define MPRDT_X25        L"x25"
-#define MPRDT_Vpn        L"vpn"
-#define MPRDT_Pad        L"pad"
-#define MPRDT_Generic    L"GENERIC"
-#define MPRDT_Serial     L"SERIAL"
-#define MPRDT_FrameRelay L"FRAMERELAY"
-#define MPRDT_Atm        L"ATM"
-#define MPRDT_Sonet      L"SONET"
-#define MPRDT_SW56       L"SW56"
-#define MPRDT_Irda       L"IRDA"
-#define MPRDT_Parallel   L"PARALLEL"
+#define MPRDT_Modem      TEXT("modem")
+#define MPRDT_Isdn       TEXT("isdn")
+#define MPRDT_X25        TEXT("x25")
+#define MPRDT_Vpn        TEXT("vpn")
+#define MPRDT_Pad        TEXT("pad")
+#define MPRDT_Generic    TEXT("GENERIC")
+#define MPRDT_Serial     TEXT("SERIAL")
+#define MPRDT_FrameRelay TEXT("FRAMERELAY")
+#define MPRDT_Atm        TEXT("ATM")
+#define MPRDT_Sonet      TEXT("SONET")
+#define MPRDT_SW56       TEXT("SW56")
+#define MPRDT_Irda       TEXT("IRDA")
+#define MPRDT_Parallel   TEXT("PARALLEL")
 
 /* dwType */
 #define MPRET_Phone  1
@@ -211,9 +212,53 @@ typedef enum _MPRAPI_OBJECT_TYPE {
 #define MPRAPI_SET_CONFIG_PROTOCOL_FOR_GRE   0x00000010
 
 #define MPRAPI_IKEV2_SET_TUNNEL_CONFIG_PARAMS 0x00000001
+#define MPRAPI_L2TP_SET_TUNNEL_CONFIG_PARAMS  0x00000001
 #define MPRAPI_IF_CUSTOM_CONFIG_FOR_IKEV2     0x00000001
 #define MPRAPI_IKEV2_AUTH_USING_CERT          1
 #define MPRAPI_IKEV2_AUTH_USING_EAP           2
+
+#define MPRAPI_PPP_PROJECTION_INFO_TYPE   1
+#define MPRAPI_IKEV2_PROJECTION_INFO_TYPE 2
+
+/* Version of the admin DLL callbacks (MprAdminInitializeDllEx) */
+#define MPRAPI_ADMIN_DLL_VERSION_1 1
+#define MPRAPI_ADMIN_DLL_VERSION_2 2
+
+/* PPP negotiation results (PPP_*_INFO of a connection) */
+#define PPP_IPCP_VJ                0x00000001
+#define PPP_CCP_COMPRESSION        0x00000001
+#define PPP_CCP_ENCRYPTION40BITOLD 0x00000010
+#define PPP_CCP_ENCRYPTION40BIT    0x00000020
+#define PPP_CCP_ENCRYPTION128BIT   0x00000040
+#define PPP_CCP_ENCRYPTION56BIT    0x00000080
+#define PPP_CCP_HISTORYLESS        0x01000000
+
+/* dwAuthenticationProtocol (the PPP protocol number) and dwAuthenticationData */
+#define PPP_LCP_PAP       0xC023
+#define PPP_LCP_SPAP      0xC027
+#define PPP_LCP_CHAP      0xC223
+#define PPP_LCP_EAP       0xC227
+#define PPP_LCP_CHAP_MD5  0x05
+#define PPP_LCP_CHAP_MS   0x80
+#define PPP_LCP_CHAP_MSV2 0x81
+
+/* dwOptions / dwRemoteOptions of PPP_LCP_INFO */
+#define PPP_LCP_MULTILINK_FRAMING 0x00000001
+#define PPP_LCP_PFC               0x00000002
+#define PPP_LCP_ACFC              0x00000004
+#define PPP_LCP_SSHF              0x00000008
+#define PPP_LCP_DES_56            0x00000010
+#define PPP_LCP_3_DES             0x00000020
+#define PPP_LCP_AES_128           0x00000040
+#define PPP_LCP_AES_256           0x00000080
+#define PPP_LCP_AES_192           0x00000100
+#define PPP_LCP_GCM_AES_128       0x00000200
+#define PPP_LCP_GCM_AES_192       0x00000400
+#define PPP_LCP_GCM_AES_256       0x00000800
+
+/* Router protocol setup (MprSetupProtocolEnum): lengths in characters, without the terminator */
+#define MAX_PROTOCOL_NAME_LEN 40
+#define MAX_PROTOCOL_DLL_LEN  48
 
 /* ------------------------------------------------------------------------------------------ */
 /* Structures (natural alignment; sizes are the Windows x64 sizes)                            */
@@ -228,6 +273,11 @@ typedef struct _MPR_INTERFACE_0 {                 /* 552 bytes */
     DWORD fUnReachabilityReasons;
     DWORD dwLastError;
 } MPR_INTERFACE_0, *PMPR_INTERFACE_0;
+
+typedef struct _MPR_IPINIP_INTERFACE_0 {          /* 532 bytes */
+    WCHAR wszFriendlyName[MAX_INTERFACE_NAME_LEN + 1];
+    GUID Guid;
+} MPR_IPINIP_INTERFACE_0, *PMPR_IPINIP_INTERFACE_0;
 
 typedef struct _MPR_INTERFACE_1 {                 /* 560 bytes */
     WCHAR wszInterfaceName[MAX_INTERFACE_NAME_LEN + 1];
@@ -324,6 +374,28 @@ typedef struct _MPR_INTERFACE_3 {                 /* 2536 bytes */
     IN6_ADDR *ipv6addr;
 } MPR_INTERFACE_3, *PMPR_INTERFACE_3;
 
+typedef struct _MPR_DEVICE_0 {                    /* 292 bytes */
+    WCHAR szDeviceType[MPR_MaxDeviceType + 1];
+    WCHAR szDeviceName[MPR_MaxDeviceName + 1];
+} MPR_DEVICE_0, *PMPR_DEVICE_0;
+
+typedef struct _MPR_DEVICE_1 {                    /* 560 bytes */
+    WCHAR szDeviceType[MPR_MaxDeviceType + 1];
+    WCHAR szDeviceName[MPR_MaxDeviceName + 1];
+    WCHAR szLocalPhoneNumber[MPR_MaxPhoneNumber + 1];
+    PWCHAR szAlternates;
+} MPR_DEVICE_1, *PMPR_DEVICE_1;
+
+typedef struct _MPR_CREDENTIALSEX_0 {             /* 16 bytes */
+    DWORD dwSize;
+    LPBYTE lpbCredentialsInfo;
+} MPR_CREDENTIALSEX_0, *PMPR_CREDENTIALSEX_0;
+
+typedef struct _MPR_CREDENTIALSEX_1 {             /* 16 bytes */
+    DWORD dwSize;
+    LPBYTE lpbCredentialsInfo;
+} MPR_CREDENTIALSEX_1, *PMPR_CREDENTIALSEX_1;
+
 typedef struct _MPR_TRANSPORT_0 {                 /* 104 bytes */
     DWORD dwTransportId;
     HANDLE hTransport;
@@ -335,6 +407,12 @@ typedef struct _MPR_IFTRANSPORT_0 {               /* 104 bytes */
     HANDLE hIfTransport;
     WCHAR wszIfTransportName[MAX_TRANSPORT_NAME_LEN + 1];
 } MPR_IFTRANSPORT_0, *PMPR_IFTRANSPORT_0;
+
+typedef struct _MPR_PROTOCOL_0 {                  /* 184 bytes */
+    DWORD dwProtocolId;
+    WCHAR wszProtocol[MAX_PROTOCOL_NAME_LEN + 1];
+    WCHAR wszDLLName[MAX_PROTOCOL_DLL_LEN + 1];
+} MPR_PROTOCOL_0, *PMPR_PROTOCOL_0;
 
 typedef struct _MPR_FILTER_0 {                    /* 4 bytes */
     BOOL fEnable;
@@ -603,6 +681,9 @@ typedef struct _ROUTER_IKEv2_IF_CUSTOM_CONFIG2 {  /* 80 bytes */
     DWORD dwMmSaLifeTime;
     MPR_VPN_TRAFFIC_SELECTORS vpnTrafficSelectors;
 } ROUTER_IKEv2_IF_CUSTOM_CONFIG2, *PROUTER_IKEv2_IF_CUSTOM_CONFIG2;
+
+typedef ROUTER_IKEv2_IF_CUSTOM_CONFIG2 ROUTER_IKEv2_IF_CUSTOM_CONFIG,
+    *PROUTER_IKEv2_IF_CUSTOM_CONFIG;
 
 typedef struct _MPR_IF_CUSTOMINFOEX0 {            /* 40 bytes */
     MPRAPI_OBJECT_HEADER Header;

@@ -11,7 +11,7 @@
 //! (freed by any failure) until that helper hands it over. Headers live in `include/`
 //! (`mprapi.h`, `mprerror.h`, `rtinfo.h`, `ipinfoid.h`, a minimal `windows.h`), and
 //! `tests/signatures.rs` proves their prototypes are the exports' signatures; the conventions
-//! are documented in `docs/c-api.md`, the steps for a new export in `CONTRIBUTING-c-export.md`.
+//! are documented in `docs/c-api.md`, the steps for a new export in the repository's `CONTRIBUTING.md` ("Adding a C export").
 //!
 //! The crate builds `libmprapi.so` and `libmprapi.a`; as an `rlib` it lets Rust tests,
 //! benchmarks and fuzz targets call the very same exports.

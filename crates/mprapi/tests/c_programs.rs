@@ -49,6 +49,11 @@ fn windows_style_source_with_short_wchar_compiles_unchanged() {
 }
 
 #[test]
+fn friendly_names_of_tcpip_device_guid_names_c_program() {
+    check("tests/c/guidnames.c", &["-fshort-wchar"]);
+}
+
+#[test]
 fn configuration_persists_across_disconnect_processes_and_backup_restore_c_program() {
     let dir = tempfile::tempdir().expect("tempdir");
     let exe = compile("tests/c/persist.c", &[], dir.path());

@@ -290,6 +290,11 @@ fn windows_style_short_wchar_program_connects_to_mprd() {
     check("tests/c/shortwchar.c", &["-fshort-wchar"]);
 }
 
+#[test]
+fn friendly_names_of_tcpip_device_guid_names_c_program_against_mprd() {
+    check("tests/c/guidnames.c", &["-fshort-wchar"]);
+}
+
 /// The write phase in its own process; returns the compiled program for the check phase.
 fn persist_write(remote: &Remote) -> PathBuf {
     let exe = remote.compile("tests/c/persist.c", &[]);

@@ -40,6 +40,18 @@ use std::sync::Arc;
 pub use local::{STORE_ENV, SYSTEM_STORE, default_store_path};
 pub use mprconfig_core::model::*;
 pub use mprconfig_core::{Error, Result, RouterConfig, WinError, info};
+// The lower layers' pieces that tools above this crate (mprcfg, mprd) use, so they depend on
+// this facade only (DESIGN §3): the info-block codecs and layout constants, the .reg codec and
+// registry name rules, the semantics over any registry, and the trust-on-first-use calls.
+pub use mprconfig_core::{RegValue, RegistryConfig, blocks, layout, regfile, registry};
+pub use mprconfig_remote::{fetch_fingerprint, trust_host};
+
+/// The embedded store (`mprconfig-store`) for programs that open a store file themselves
+/// rather than through [`connect_store`] (`mprd` chooses its reader connections), and its
+/// crash-safe file helpers.
+pub mod store {
+    pub use mprconfig_store::{OpenOptions, SqliteRegistry, read_file, write_file_atomic};
+}
 
 /// The file name a backup gets when [`Connection::backup_to`] or [`Connection::restore_from`]
 /// is given a directory (the Windows convention: `MprConfigServerBackup` takes a directory).

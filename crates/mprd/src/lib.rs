@@ -1,8 +1,9 @@
 //! `mprd`: the router configuration server, as a library with a thin binary.
 //!
 //! In the flow of DESIGN §2 this is the far end of a remote `MprConfigServerConnect`: it opens
-//! the server's store (`mprconfig-store`), and serves it with `mprconfig-remote`'s service over
-//! TLS 1.3 to clients holding a token. Commands (DESIGN §5):
+//! the server's store (`mprconfig-store`, through the `mprconfig` facade), and serves it with
+//! the service of `mprconfig-remote` (its `server` feature) over TLS 1.3 to clients holding a
+//! token. Commands (DESIGN §5):
 //!
 //! ```text
 //! mprd serve [--listen ADDR:PORT] [--store PATH] [--tls-cert PEM --tls-key PEM] [limits]
@@ -16,7 +17,7 @@
 //! SIGTERM or SIGINT drains and stops it.
 
 use clap::{Args, Parser, Subcommand};
-use mprconfig_core::{Error, RegistryConfig, Result, RouterConfig, WinError};
+use mprconfig::{Error, RegistryConfig, Result, RouterConfig, WinError};
 use mprconfig_remote::server::{Server, ServerConfig};
 use mprconfig_remote::{Opener, Role, tls, tokens};
 use std::ffi::OsString;
@@ -239,7 +240,7 @@ pub fn utc(secs: u64) -> String {
 /// `SqliteRegistry` with a writer connection and `read_connections` reader connections (reads
 /// run in parallel and never wait behind a commit's fsync; writes take turns on the writer).
 pub fn store_opener(path: &Path, read_connections: usize) -> Result<Opener> {
-    let store = mprconfig_store::OpenOptions::new()
+    let store = mprconfig::store::OpenOptions::new()
         .read_connections(read_connections)
         .open(path)?;
     let config: Arc<dyn RouterConfig> = Arc::new(RegistryConfig::new(store));
@@ -299,7 +300,7 @@ pub fn serve(args: &ServeArgs) -> Result<()> {
     let store = store_path(&args.store)?;
     // Creates the store with the default tree for this machine's links if it is missing.
     drop(
-        mprconfig_store::OpenOptions::new()
+        mprconfig::store::OpenOptions::new()
             .create(true)
             .open(&store)?,
     );

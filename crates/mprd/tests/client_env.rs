@@ -5,7 +5,7 @@
 mod common;
 
 use common::{Daemon, add_token};
-use mprconfig_core::WinError;
+use mprconfig::WinError;
 
 fn set(k: &str, v: Option<&str>) {
     // SAFETY: this test binary has a single test, so no other thread reads the environment.

@@ -4,8 +4,8 @@
 mod common;
 
 use common::{Daemon, add_token};
+use mprconfig::RouterConfig;
 use mprconfig_conformance::{Backend, conformance_suite, test_links};
-use mprconfig_core::RouterConfig;
 
 struct MprdBackend {
     daemon: Daemon,
@@ -23,7 +23,7 @@ fn mprd_backend() -> Box<dyn Backend> {
     let dir = tempfile::tempdir().expect("temp dir");
     let store = dir.path().join("router.db");
     // The suite's fixed links, not this machine's.
-    mprconfig_store::OpenOptions::new()
+    mprconfig::store::OpenOptions::new()
         .create(true)
         .links(test_links())
         .open(&store)

@@ -3,9 +3,8 @@
 mod common;
 
 use common::{Daemon, MPRD, add_token};
-use mprconfig_core::{Interface, InterfaceType, RouterConfig, WinError};
+use mprconfig::{Interface, InterfaceType, RouterConfig, WinError};
 use std::process::Command;
-use std::time::{Duration, Instant};
 
 fn router(name: &str) -> Interface {
     Interface {
@@ -122,15 +121,11 @@ fn killed_server_gives_1722_promptly_and_a_restart_has_the_data() {
     let id = c.interface_create(&router("survivor")).unwrap();
     c.if_transport_add(&id, 0x21, None, None).unwrap();
     d.kill();
-    let started = Instant::now();
     let e = c.interface_get_info(&id).unwrap_err();
     assert_eq!(e.code, WinError::RPC_S_SERVER_UNAVAILABLE, "{e}");
-    // "Promptly": well inside the 30 s call time-out, i.e. it did not wait for one.
-    assert!(
-        started.elapsed() < Duration::from_secs(15),
-        "took {:?}",
-        started.elapsed()
-    );
+    // "Promptly": the client saw the connection die; it did not wait for the call time-out
+    // (whose 1722 says "did not answer within").
+    assert!(e.detail.contains("is lost"), "{e}");
 
     let d2 = Daemon::start(&store, &format!("127.0.0.1:{port}"), &[]);
     assert_eq!(

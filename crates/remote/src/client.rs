@@ -14,12 +14,14 @@
 //! connection is lost the client never reconnects behind the caller's back, and every later
 //! call gives 1722 at once.
 
+use crate::Role;
 use crate::convert as cv;
 use crate::name::{host_port_key, parse_server_name};
+use crate::ops::router_config_ops;
 use crate::pb;
 use crate::pb::router_config_service_client::RouterConfigServiceClient;
 use crate::tls::{self, Seen, Trust, TrustVerifier};
-use crate::tokens::Role;
+use crate::wire::{Carries, Param};
 use mprconfig_core::model::*;
 use mprconfig_core::{Error, Result, RouterConfig, WinError};
 use std::future::Future;
@@ -257,8 +259,10 @@ fn map_status(s: &Status, target: &str) -> Error {
 /// Opens the one TLS connection a session lives on and the HTTP/2 channel over it.
 /// `call_timeout`, when given, bounds every call on the channel (tonic sends it as
 /// `grpc-timeout`); `RemoteConfig` passes none, as it bounds each call itself and the header
-/// would cost a timer on both sides of every call.
-pub(crate) async fn open_channel(
+/// would cost a timer on both sides of every call. Public for tools and tests that speak the
+/// protocol directly (a raw `RouterConfigServiceClient` over the channel); the trust is checked
+/// exactly as for [`RemoteConfig`]. Must be awaited inside a tokio runtime.
+pub async fn open_channel(
     host: &str,
     port: u16,
     trust: Trust,
@@ -284,37 +288,6 @@ pub(crate) async fn open_channel(
         Ok(Ok(c)) => Ok(c),
     }
 }
-
-/// The replies' common part.
-trait HasStatus {
-    fn take_status(&mut self) -> Option<pb::WinStatus>;
-}
-
-macro_rules! has_status {
-    ($($t:ty),* $(,)?) => { $( impl HasStatus for $t {
-        fn take_status(&mut self) -> Option<pb::WinStatus> { self.status.take() }
-    } )* };
-}
-
-has_status!(
-    pb::ConnectReply,
-    pb::StatusReply,
-    pb::ServerInfoReply,
-    pb::ServerInfoExReply,
-    pb::BackupReply,
-    pb::InterfaceIdReply,
-    pb::InterfaceReply,
-    pb::InterfaceEnumReply,
-    pb::CustomInfoReply,
-    pb::IfTransportIdReply,
-    pb::BlobReply,
-    pb::IfTransportEnumReply,
-    pb::TransportIdReply,
-    pb::TransportInfoReply,
-    pb::TransportEnumReply,
-    pb::FilterReply,
-    pb::NameReply,
-);
 
 /// An open remote configuration: one session on one `mprd`.
 pub struct RemoteConfig {
@@ -412,14 +385,17 @@ impl RemoteConfig {
         &self.target
     }
 
+    /// One call on this session: `rpc` sends the request (given a client and the session id),
+    /// bounded by the call time-out; a transport failure maps to 53/5/87/1722 ([`map_status`]),
+    /// a non-zero status is the server's error, and a reply that does not decode gives
+    /// `RPC_S_CALL_FAILED` (1726).
     fn call<Rep, T, Fut>(
         &self,
         rpc: impl FnOnce(Client, String) -> Fut + Send + 'static,
-        extract: impl FnOnce(Rep) -> Result<T> + Send + 'static,
     ) -> Result<T>
     where
         Fut: Future<Output = std::result::Result<Response<Rep>, Status>> + Send + 'static,
-        Rep: HasStatus + Send + 'static,
+        Rep: Carries<T>,
         T: Send + 'static,
     {
         let client = self.client.clone();
@@ -437,8 +413,8 @@ impl RemoteConfig {
                 Ok(Err(s)) => return Err(map_status(&s, &target)),
                 Ok(Ok(r)) => r.into_inner(),
             };
-            cv::check_status(rep.take_status())?;
-            extract(rep).map_err(|e| {
+            cv::check_status(rep.status().take())?;
+            rep.take().map_err(|e| {
                 Error::new(
                     WinError::RPC_S_CALL_FAILED,
                     format!("malformed reply from {target}: {}", e.detail),
@@ -466,454 +442,27 @@ impl Drop for RemoteConfig {
     }
 }
 
-fn unit<R>(_: R) -> Result<()> {
-    Ok(())
+/// `impl RouterConfig for RemoteConfig`, one method per row of the table of operations
+/// ([`crate::ops`]): each argument becomes its request field ([`Param`]), the reply's result is
+/// decoded by [`Carries::take`].
+macro_rules! client {
+    ($(
+        $access:ident $method:ident ( $( $p:ident : $ty:ty ),* ) -> $ret:ty = $req:ident => $rep:ident;
+    )*) => {
+        impl RouterConfig for RemoteConfig {
+            $(
+                fn $method(&self $(, $p: $ty)*) -> Result<$ret> {
+                    $( let $p = Param::to_wire($p); )*
+                    self.call(move |mut c, session| async move {
+                        c.$method(pb::$req { session $(, $p)* }).await
+                    })
+                }
+            )*
+        }
+    };
 }
 
-fn page<P, T>(
-    entries: Vec<P>,
-    total: u32,
-    next: u32,
-    f: impl Fn(P) -> Result<T>,
-) -> Result<Page<T>> {
-    cv::page(entries, total, next, f)
-}
-
-impl RouterConfig for RemoteConfig {
-    fn refresh(&self) -> Result<()> {
-        self.call(
-            |mut c, session| async move { c.refresh(pb::SessionRequest { session }).await },
-            unit::<pb::StatusReply>,
-        )
-    }
-
-    fn install(&self, links: &[NetLink]) -> Result<()> {
-        let links: Vec<pb::NetLink> = links.iter().map(Into::into).collect();
-        self.call(
-            move |mut c, session| async move { c.install(pb::InstallRequest { session, links }).await },
-            unit::<pb::StatusReply>,
-        )
-    }
-
-    fn server_get_info(&self) -> Result<ServerInfo> {
-        self.call(
-            move |mut c, session| async move { c.server_get_info(pb::SessionRequest { session }).await },
-            |r: pb::ServerInfoReply| cv::server_info(r.info),
-        )
-    }
-
-    fn server_set_info(&self, level: u32, info: &ServerInfo) -> Result<()> {
-        let info = Some((*info).into());
-        self.call(
-            move |mut c, session| async move {
-                c.server_set_info(pb::ServerSetInfoRequest {
-                    session,
-                    level,
-                    info,
-                })
-                .await
-            },
-            unit::<pb::StatusReply>,
-        )
-    }
-
-    fn server_get_info_ex(&self) -> Result<ServerInfoEx> {
-        self.call(
-            move |mut c, session| async move {
-                c.server_get_info_ex(pb::SessionRequest { session }).await
-            },
-            |r: pb::ServerInfoExReply| cv::server_info_ex(r.info),
-        )
-    }
-
-    fn server_set_info_ex(&self, config: &ServerSetConfigEx) -> Result<()> {
-        let config = Some(config.clone().into());
-        self.call(
-            move |mut c, session| async move {
-                c.server_set_info_ex(pb::ServerSetInfoExRequest { session, config })
-                    .await
-            },
-            unit::<pb::StatusReply>,
-        )
-    }
-
-    fn backup(&self) -> Result<Vec<u8>> {
-        self.call(
-            move |mut c, session| async move { c.backup(pb::SessionRequest { session }).await },
-            |r: pb::BackupReply| Ok(r.backup),
-        )
-    }
-
-    fn restore(&self, backup: &[u8]) -> Result<()> {
-        let backup = backup.to_vec();
-        self.call(
-            move |mut c, session| async move { c.restore(pb::RestoreRequest { session, backup }).await },
-            unit::<pb::StatusReply>,
-        )
-    }
-
-    fn interface_create(&self, info: &Interface) -> Result<InterfaceId> {
-        let info = Some(info.into());
-        self.call(
-            move |mut c, session| async move {
-                c.interface_create(pb::InterfaceCreateRequest { session, info })
-                    .await
-            },
-            |r: pb::InterfaceIdReply| cv::interface_id(r.id),
-        )
-    }
-
-    fn interface_delete(&self, id: &InterfaceId) -> Result<()> {
-        let id = Some(id.into());
-        self.call(
-            move |mut c, session| async move {
-                c.interface_delete(pb::InterfaceRequest { session, id })
-                    .await
-            },
-            unit::<pb::StatusReply>,
-        )
-    }
-
-    fn interface_get_handle(&self, name: &str) -> Result<InterfaceId> {
-        let name = name.to_string();
-        self.call(
-            move |mut c, session| async move {
-                c.interface_get_handle(pb::NameRequest { session, name })
-                    .await
-            },
-            |r: pb::InterfaceIdReply| cv::interface_id(r.id),
-        )
-    }
-
-    fn interface_get_info(&self, id: &InterfaceId) -> Result<Interface> {
-        let id = Some(id.into());
-        self.call(
-            move |mut c, session| async move {
-                c.interface_get_info(pb::InterfaceRequest { session, id })
-                    .await
-            },
-            |r: pb::InterfaceReply| cv::interface(r.info),
-        )
-    }
-
-    fn interface_set_info(&self, id: &InterfaceId, level: u32, info: &Interface) -> Result<()> {
-        let id = Some(id.into());
-        let info = Some(info.into());
-        self.call(
-            move |mut c, session| async move {
-                c.interface_set_info(pb::InterfaceSetInfoRequest {
-                    session,
-                    id,
-                    level,
-                    info,
-                })
-                .await
-            },
-            unit::<pb::StatusReply>,
-        )
-    }
-
-    fn interface_enum(&self, resume: u32, max_entries: u32) -> Result<Page<InterfaceEntry>> {
-        self.call(
-            move |mut c, session| async move {
-                c.interface_enum(pb::EnumRequest {
-                    session,
-                    resume,
-                    max_entries,
-                })
-                .await
-            },
-            |r: pb::InterfaceEnumReply| {
-                page(
-                    r.entries,
-                    r.total_from_resume,
-                    r.next_resume,
-                    cv::interface_entry,
-                )
-            },
-        )
-    }
-
-    fn interface_get_custom_info(&self, id: &InterfaceId) -> Result<CustomInfoEx> {
-        let id = Some(id.into());
-        self.call(
-            move |mut c, session| async move {
-                c.interface_get_custom_info(pb::InterfaceRequest { session, id })
-                    .await
-            },
-            |r: pb::CustomInfoReply| cv::custom_info(r.info),
-        )
-    }
-
-    fn interface_set_custom_info(&self, id: &InterfaceId, info: &CustomInfoEx) -> Result<()> {
-        let id = Some(id.into());
-        let info = Some(info.clone().into());
-        self.call(
-            move |mut c, session| async move {
-                c.interface_set_custom_info(pb::InterfaceSetCustomInfoRequest { session, id, info })
-                    .await
-            },
-            unit::<pb::StatusReply>,
-        )
-    }
-
-    fn if_transport_add(
-        &self,
-        interface: &InterfaceId,
-        protocol_id: u32,
-        name: Option<&str>,
-        info: Option<&[u8]>,
-    ) -> Result<IfTransportId> {
-        let interface = Some(interface.into());
-        let name = name.map(str::to_string);
-        let info = info.map(<[u8]>::to_vec);
-        self.call(
-            move |mut c, session| async move {
-                c.if_transport_add(pb::IfTransportAddRequest {
-                    session,
-                    interface,
-                    protocol_id,
-                    name,
-                    info,
-                })
-                .await
-            },
-            |r: pb::IfTransportIdReply| cv::if_transport_id(r.id),
-        )
-    }
-
-    fn if_transport_remove(&self, id: &IfTransportId) -> Result<()> {
-        let id = Some(id.into());
-        self.call(
-            move |mut c, session| async move {
-                c.if_transport_remove(pb::IfTransportRequest { session, id })
-                    .await
-            },
-            unit::<pb::StatusReply>,
-        )
-    }
-
-    fn if_transport_get_handle(
-        &self,
-        interface: &InterfaceId,
-        protocol_id: u32,
-    ) -> Result<IfTransportId> {
-        let interface = Some(interface.into());
-        self.call(
-            move |mut c, session| async move {
-                c.if_transport_get_handle(pb::IfTransportGetHandleRequest {
-                    session,
-                    interface,
-                    protocol_id,
-                })
-                .await
-            },
-            |r: pb::IfTransportIdReply| cv::if_transport_id(r.id),
-        )
-    }
-
-    fn if_transport_get_info(&self, id: &IfTransportId) -> Result<Option<Vec<u8>>> {
-        let id = Some(id.into());
-        self.call(
-            move |mut c, session| async move {
-                c.if_transport_get_info(pb::IfTransportRequest { session, id })
-                    .await
-            },
-            |r: pb::BlobReply| Ok(r.data),
-        )
-    }
-
-    fn if_transport_set_info(&self, id: &IfTransportId, info: &[u8]) -> Result<()> {
-        let id = Some(id.into());
-        let info = info.to_vec();
-        self.call(
-            move |mut c, session| async move {
-                c.if_transport_set_info(pb::IfTransportSetInfoRequest { session, id, info })
-                    .await
-            },
-            unit::<pb::StatusReply>,
-        )
-    }
-
-    fn if_transport_enum(
-        &self,
-        interface: &InterfaceId,
-        resume: u32,
-        max_entries: u32,
-    ) -> Result<Page<IfTransportEntry>> {
-        let interface = Some(interface.into());
-        self.call(
-            move |mut c, session| async move {
-                c.if_transport_enum(pb::IfTransportEnumRequest {
-                    session,
-                    interface,
-                    resume,
-                    max_entries,
-                })
-                .await
-            },
-            |r: pb::IfTransportEnumReply| {
-                page(
-                    r.entries,
-                    r.total_from_resume,
-                    r.next_resume,
-                    cv::if_transport_entry,
-                )
-            },
-        )
-    }
-
-    fn transport_create(
-        &self,
-        protocol_id: u32,
-        name: Option<&str>,
-        global_info: Option<&[u8]>,
-        client_interface_info: Option<&[u8]>,
-        dll_path: Option<&str>,
-    ) -> Result<TransportId> {
-        let req = pb::TransportCreateRequest {
-            session: String::new(),
-            protocol_id,
-            name: name.map(str::to_string),
-            global_info: global_info.map(<[u8]>::to_vec),
-            client_interface_info: client_interface_info.map(<[u8]>::to_vec),
-            dll_path: dll_path.map(str::to_string),
-        };
-        self.call(
-            move |mut c, session| async move {
-                c.transport_create(pb::TransportCreateRequest { session, ..req })
-                    .await
-            },
-            |r: pb::TransportIdReply| cv::transport_id(r.id),
-        )
-    }
-
-    fn transport_delete(&self, id: &TransportId) -> Result<()> {
-        let id = Some(id.into());
-        self.call(
-            move |mut c, session| async move {
-                c.transport_delete(pb::TransportRequest { session, id })
-                    .await
-            },
-            unit::<pb::StatusReply>,
-        )
-    }
-
-    fn transport_get_handle(&self, protocol_id: u32) -> Result<TransportId> {
-        self.call(
-            move |mut c, session| async move {
-                c.transport_get_handle(pb::ProtocolRequest {
-                    session,
-                    protocol_id,
-                })
-                .await
-            },
-            |r: pb::TransportIdReply| cv::transport_id(r.id),
-        )
-    }
-
-    fn transport_get_info(&self, id: &TransportId) -> Result<TransportInfo> {
-        let id = Some(id.into());
-        self.call(
-            move |mut c, session| async move {
-                c.transport_get_info(pb::TransportRequest { session, id })
-                    .await
-            },
-            |r: pb::TransportInfoReply| cv::transport_info(r.info),
-        )
-    }
-
-    fn transport_set_info(
-        &self,
-        id: &TransportId,
-        global_info: Option<&[u8]>,
-        client_interface_info: Option<&[u8]>,
-        dll_path: Option<&str>,
-    ) -> Result<()> {
-        let req = pb::TransportSetInfoRequest {
-            session: String::new(),
-            id: Some(id.into()),
-            global_info: global_info.map(<[u8]>::to_vec),
-            client_interface_info: client_interface_info.map(<[u8]>::to_vec),
-            dll_path: dll_path.map(str::to_string),
-        };
-        self.call(
-            move |mut c, session| async move {
-                c.transport_set_info(pb::TransportSetInfoRequest { session, ..req })
-                    .await
-            },
-            unit::<pb::StatusReply>,
-        )
-    }
-
-    fn transport_enum(&self, resume: u32, max_entries: u32) -> Result<Page<TransportEntry>> {
-        self.call(
-            move |mut c, session| async move {
-                c.transport_enum(pb::EnumRequest {
-                    session,
-                    resume,
-                    max_entries,
-                })
-                .await
-            },
-            |r: pb::TransportEnumReply| {
-                page(
-                    r.entries,
-                    r.total_from_resume,
-                    r.next_resume,
-                    cv::transport_entry,
-                )
-            },
-        )
-    }
-
-    fn filter_get_info(&self, protocol_id: u32) -> Result<bool> {
-        self.call(
-            move |mut c, session| async move {
-                c.filter_get_info(pb::ProtocolRequest {
-                    session,
-                    protocol_id,
-                })
-                .await
-            },
-            |r: pb::FilterReply| Ok(r.enabled),
-        )
-    }
-
-    fn filter_set_info(&self, protocol_id: u32, enable: bool) -> Result<()> {
-        self.call(
-            move |mut c, session| async move {
-                c.filter_set_info(pb::FilterSetInfoRequest {
-                    session,
-                    protocol_id,
-                    enable,
-                })
-                .await
-            },
-            unit::<pb::StatusReply>,
-        )
-    }
-
-    fn get_friendly_name(&self, guid_name: &str) -> Result<String> {
-        let name = guid_name.to_string();
-        self.call(
-            move |mut c, session| async move {
-                c.get_friendly_name(pb::NameRequest { session, name }).await
-            },
-            |r: pb::NameReply| Ok(r.name),
-        )
-    }
-
-    fn get_guid_name(&self, friendly_name: &str) -> Result<String> {
-        let name = friendly_name.to_string();
-        self.call(
-            move |mut c, session| async move {
-                c.get_guid_name(pb::NameRequest { session, name }).await
-            },
-            |r: pb::NameReply| Ok(r.name),
-        )
-    }
-}
+router_config_ops!(client);
 
 // ---- trust on first use -------------------------------------------------------------------------
 

@@ -1,48 +1,16 @@
-//! Bearer tokens and roles.
+//! Bearer tokens (`server` feature).
 //!
 //! A token is a random 256-bit secret shown once when it is made; the server keeps only its
 //! SHA-256, with a name and a role, in `tokens.toml` beside the store (mode 0600, outside the
 //! router configuration so backups never carry secrets). The server re-reads the file when it
 //! changes, so `mprd token revoke` takes effect at once, for new connects and open sessions.
 
+pub use crate::role::Role;
 use mprconfig_core::{Error, Result, WinError};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
-
-/// What a token may do.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Role {
-    /// Read only: every write gives `ERROR_ACCESS_DENIED`.
-    Reader,
-    /// Read and write.
-    Admin,
-}
-
-impl Role {
-    /// `"admin"` or `"reader"`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Reader => "reader",
-            Role::Admin => "admin",
-        }
-    }
-}
-
-impl std::str::FromStr for Role {
-    type Err = Error;
-    fn from_str(s: &str) -> Result<Role> {
-        match s.to_ascii_lowercase().as_str() {
-            "admin" => Ok(Role::Admin),
-            "reader" => Ok(Role::Reader),
-            _ => Err(Error::invalid_parameter(format!(
-                "role {s:?}: expected admin or reader"
-            ))),
-        }
-    }
-}
 
 /// One stored token (never the secret itself).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -347,12 +315,5 @@ mod tests {
         let s = add(&p, "c", Role::Admin).unwrap();
         std::fs::write(&p, "this is [not toml").unwrap();
         assert!(TokenCache::new(p).lookup(&hash_token(&s)).is_none());
-    }
-
-    #[test]
-    fn roles_parse_case_insensitively() {
-        assert_eq!("ADMIN".parse::<Role>().unwrap(), Role::Admin);
-        assert_eq!("reader".parse::<Role>().unwrap(), Role::Reader);
-        assert!("root".parse::<Role>().is_err());
     }
 }

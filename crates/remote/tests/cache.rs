@@ -5,7 +5,7 @@ mod common;
 
 use common::{links, router, start};
 use mprconfig_core::{PortConfig, RegistryConfig, RouterConfig, ServerInfo, WinError};
-use mprconfig_remote::testkit::TestServer;
+use mprconfig_remote_testkit::TestServer;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 

@@ -5,7 +5,7 @@
 use mprconfig_conformance::{Backend, conformance_suite, test_links};
 use mprconfig_core::{RegistryConfig, RouterConfig};
 use mprconfig_remote::RemoteConfig;
-use mprconfig_remote::testkit::TestServer;
+use mprconfig_remote_testkit::TestServer;
 use mprconfig_store::OpenOptions;
 use std::sync::Arc;
 

@@ -156,9 +156,15 @@ fn connections_without_a_session_are_closed() {
         eventually(|| f.server.stats.connections.load(Ordering::SeqCst) == 0),
         "a sessionless connection stayed open"
     );
-    // A connection with a session stays.
+    // A connection with a session stays: once its watchdog has fired (and looked) twice, it is
+    // still open and its session works.
     let c = f.server.connect_admin().unwrap();
-    std::thread::sleep(Duration::from_millis(600));
+    let kept = f.server.stats.watchdog_kept.load(Ordering::SeqCst);
+    assert!(
+        eventually(|| f.server.stats.watchdog_kept.load(Ordering::SeqCst) >= kept + 2),
+        "the watchdog never checked the connection that holds a session"
+    );
+    assert_eq!(f.server.stats.connections.load(Ordering::SeqCst), 1);
     c.server_get_info().unwrap();
 }
 

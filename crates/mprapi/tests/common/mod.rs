@@ -62,26 +62,41 @@ pub fn mprd_bin() -> &'static Path {
     })
 }
 
-/// Installs the library once per test process into a temporary prefix (as a user would).
+/// Installs the library once per test process into a prefix of its own (as a user would).
+///
+/// The prefix lives in cargo's per-target scratch directory, named after this test binary, and
+/// is emptied before each install: a static is never dropped, so a temporary directory here
+/// would leak one installed library (about 200 MB with debug info) into `/tmp` per run.
 pub fn prefix() -> &'static Path {
-    static PREFIX: OnceLock<tempfile::TempDir> = OnceLock::new();
-    PREFIX
-        .get_or_init(|| {
-            let dir = tempfile::tempdir().expect("tempdir");
-            let out = Command::new("sh")
-                .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("install.sh"))
-                .arg(dir.path())
-                .env("MPRAPI_LIB_DIR", lib_dir())
-                .output()
-                .expect("run install.sh");
-            assert!(
-                out.status.success(),
-                "install.sh failed: {}",
-                String::from_utf8_lossy(&out.stderr)
-            );
-            dir
-        })
-        .path()
+    static PREFIX: OnceLock<PathBuf> = OnceLock::new();
+    PREFIX.get_or_init(|| {
+        let exe = std::env::current_exe().expect("current exe");
+        let name = exe
+            .file_stem()
+            .and_then(OsStr::to_str)
+            .unwrap_or("mprapi-test");
+        // Drop cargo's hash suffix so a rebuilt test binary reuses (and empties) the same prefix.
+        let name = name.rsplit_once('-').map_or(name, |(base, _)| base);
+        let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("prefix-{name}"));
+        match std::fs::remove_dir_all(&dir) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => panic!("cannot empty {}: {e}", dir.display()),
+        }
+        std::fs::create_dir_all(&dir).expect("create prefix");
+        let out = Command::new("sh")
+            .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("install.sh"))
+            .arg(&dir)
+            .env("MPRAPI_LIB_DIR", lib_dir())
+            .output()
+            .expect("run install.sh");
+        assert!(
+            out.status.success(),
+            "install.sh failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        dir
+    })
 }
 
 pub fn pkg_config(arg: &str) -> Vec<String> {

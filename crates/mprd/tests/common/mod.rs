@@ -104,7 +104,7 @@ impl Daemon {
         )
     }
 
-    pub fn connect(&self, token: &str) -> mprconfig_core::Result<RemoteConfig> {
+    pub fn connect(&self, token: &str) -> mprconfig::Result<RemoteConfig> {
         RemoteConfig::connect_with("127.0.0.1", self.addr.port(), self.options(token))
     }
 

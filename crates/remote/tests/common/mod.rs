@@ -5,7 +5,7 @@
 
 use mprconfig_core::{RegistryConfig, RouterConfig};
 use mprconfig_remote::server::ServerConfig;
-use mprconfig_remote::testkit::TestServer;
+use mprconfig_remote_testkit::TestServer;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 

@@ -1,178 +1,17 @@
-//! TLS for the remote protocol: TLS 1.3 only, certificates, fingerprints and client trust.
-//!
-//! The server presents a certificate (by default a self-signed one that `mprd` creates in
-//! `tls/` beside its store). A client trusts it when `MPRCONFIG_CA` names a PEM file holding
-//! that very certificate or a CA that verifies it for the host name, or when
-//! `known_hosts` pins its SHA-256 fingerprint for that `host:port`. Nothing is ever accepted
-//! blindly: [`fetch_fingerprint_of`] learns a fingerprint by rejecting the certificate after
-//! recording it, so no request is ever sent to an untrusted server.
+//! Client trust (`client` feature): `MPRCONFIG_CA`, `known_hosts` pins, the verifier that
+//! enforces them, and the client TLS configuration.
 
+use super::{ALPN_H2, fingerprint, io_err, load_certs, normalize_fingerprint, provider};
 use crate::name::host_port_key;
 use mprconfig_core::{Error, Result, WinError};
 use rustls::DigitallySignedStruct;
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::crypto::CryptoProvider;
-use rustls::pki_types::pem::PemObject;
-use rustls::pki_types::{CertificateDer, PrivateKeyDer, ServerName, UnixTime};
+use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
 use sha2::{Digest, Sha256};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
-
-/// The ALPN protocol gRPC runs on.
-const ALPN_H2: &[u8] = b"h2";
-
-/// The crypto provider used on both sides (ring).
-pub fn provider() -> Arc<CryptoProvider> {
-    Arc::new(rustls::crypto::ring::default_provider())
-}
-
-/// SHA-256 of a DER certificate as 64 lowercase hex digits: the fingerprint `mprd serve` prints
-/// and `known_hosts` pins.
-pub fn fingerprint(cert_der: &[u8]) -> String {
-    hex::encode(Sha256::digest(cert_der))
-}
-
-/// Normalises a fingerprint as people write it (`SHA256:AB:CD:..`, `ab cd ..`, any case) to
-/// 64 lowercase hex digits; `None` if it is not a SHA-256 fingerprint.
-pub fn normalize_fingerprint(s: &str) -> Option<String> {
-    let s = s.trim();
-    // `get` rather than indexing: the text may hold multi-byte characters anywhere.
-    let s = match (s.get(..7), s.get(7..)) {
-        (Some(prefix), Some(rest)) if prefix.eq_ignore_ascii_case("sha256:") => rest,
-        _ => s,
-    };
-    let hexed: String = s
-        .chars()
-        .filter(|c| *c != ':' && !c.is_whitespace())
-        .collect::<String>()
-        .to_ascii_lowercase();
-    (hexed.len() == 64 && hexed.bytes().all(|b| b.is_ascii_hexdigit())).then_some(hexed)
-}
-
-fn io_err(code: WinError, what: impl std::fmt::Display, e: impl std::fmt::Display) -> Error {
-    Error::new(code, format!("{what}: {e}"))
-}
-
-fn write_private(path: &Path, data: &[u8], mode: u32) -> Result<()> {
-    use std::os::unix::fs::OpenOptionsExt;
-    let tmp = path.with_extension("tmp");
-    let mut f = std::fs::OpenOptions::new()
-        .write(true)
-        .create(true)
-        .truncate(true)
-        .mode(mode)
-        .open(&tmp)
-        .map_err(|e| io_err(WinError::ERROR_CANTWRITE, tmp.display(), e))?;
-    f.write_all(data)
-        .and_then(|()| f.sync_all())
-        .map_err(|e| io_err(WinError::ERROR_CANTWRITE, tmp.display(), e))?;
-    std::fs::rename(&tmp, path).map_err(|e| io_err(WinError::ERROR_CANTWRITE, path.display(), e))
-}
-
-fn local_hostname() -> Option<String> {
-    let mut buf = [0u8; 256];
-    // SAFETY: the buffer is valid for its length; gethostname NUL-terminates within it on success.
-    let rc = unsafe { libc::gethostname(buf.as_mut_ptr().cast(), buf.len()) };
-    if rc != 0 {
-        return None;
-    }
-    let end = buf.iter().position(|b| *b == 0)?;
-    let name = std::str::from_utf8(&buf[..end]).ok()?.to_ascii_lowercase();
-    (!name.is_empty() && name != "localhost").then_some(name)
-}
-
-/// The certificate and key files `mprd` uses by default for a store: `tls/server.crt` and
-/// `tls/server.key` in the store's directory.
-pub fn default_tls_paths(store: &Path) -> (PathBuf, PathBuf) {
-    let dir = store
-        .parent()
-        .map(Path::to_path_buf)
-        .unwrap_or_default()
-        .join("tls");
-    (dir.join("server.crt"), dir.join("server.key"))
-}
-
-/// Creates a self-signed certificate (for `localhost`, 127.0.0.1, ::1 and this machine's host
-/// name) and its private key at the given paths, unless both already exist. The key file gets
-/// mode 0600. Returns true when it created them.
-pub fn ensure_self_signed(cert_path: &Path, key_path: &Path) -> Result<bool> {
-    if cert_path.exists() && key_path.exists() {
-        return Ok(false);
-    }
-    for dir in [cert_path.parent(), key_path.parent()]
-        .into_iter()
-        .flatten()
-    {
-        if !dir.as_os_str().is_empty() {
-            std::fs::create_dir_all(dir)
-                .map_err(|e| io_err(WinError::ERROR_CANTWRITE, dir.display(), e))?;
-        }
-    }
-    let mut names = vec![
-        "localhost".to_string(),
-        "127.0.0.1".to_string(),
-        "::1".to_string(),
-    ];
-    names.extend(local_hostname());
-    let key = rcgen::KeyPair::generate()
-        .map_err(|e| io_err(WinError::ERROR_INTERNAL_ERROR, "key generation", e))?;
-    let mut params = rcgen::CertificateParams::new(names)
-        .map_err(|e| io_err(WinError::ERROR_INTERNAL_ERROR, "certificate parameters", e))?;
-    params
-        .distinguished_name
-        .push(rcgen::DnType::CommonName, "mprd");
-    let cert = params
-        .self_signed(&key)
-        .map_err(|e| io_err(WinError::ERROR_INTERNAL_ERROR, "certificate", e))?;
-    write_private(key_path, key.serialize_pem().as_bytes(), 0o600)?;
-    write_private(cert_path, cert.pem().as_bytes(), 0o644)?;
-    Ok(true)
-}
-
-/// The certificates of a PEM file (`ERROR_FILE_NOT_FOUND` if missing, 13 if it holds none).
-pub fn load_certs(path: &Path) -> Result<Vec<CertificateDer<'static>>> {
-    let data = std::fs::read(path).map_err(|e| {
-        let code = if e.kind() == std::io::ErrorKind::NotFound {
-            WinError::ERROR_FILE_NOT_FOUND
-        } else {
-            WinError::ERROR_CANTREAD
-        };
-        io_err(code, path.display(), e)
-    })?;
-    let certs: Vec<_> = CertificateDer::pem_slice_iter(&data)
-        .collect::<std::result::Result<_, _>>()
-        .map_err(|e| io_err(WinError::ERROR_INVALID_DATA, path.display(), e))?;
-    if certs.is_empty() {
-        return Err(Error::new(
-            WinError::ERROR_INVALID_DATA,
-            format!("{}: no PEM certificate in it", path.display()),
-        ));
-    }
-    Ok(certs)
-}
-
-/// The TLS configuration of the server: TLS 1.3 only, ALPN `h2`, the given certificate chain
-/// and key. Returns it with the fingerprint of the leaf certificate.
-pub fn server_config(
-    cert_path: &Path,
-    key_path: &Path,
-) -> Result<(Arc<rustls::ServerConfig>, String)> {
-    let certs = load_certs(cert_path)?;
-    let key = PrivateKeyDer::from_pem_file(key_path)
-        .map_err(|e| io_err(WinError::ERROR_INVALID_DATA, key_path.display(), e))?;
-    let fp = fingerprint(&certs[0]);
-    let mut cfg = rustls::ServerConfig::builder_with_provider(provider())
-        .with_protocol_versions(&[&rustls::version::TLS13])
-        .map_err(|e| io_err(WinError::ERROR_INTERNAL_ERROR, "TLS configuration", e))?
-        .with_no_client_auth()
-        .with_single_cert(certs, key)
-        .map_err(|e| io_err(WinError::ERROR_INVALID_DATA, cert_path.display(), e))?;
-    cfg.alpn_protocols = vec![ALPN_H2.to_vec()];
-    Ok((Arc::new(cfg), fp))
-}
-
-// ---- client trust -------------------------------------------------------------------------------
 
 /// Where the client's trust and credentials live: `$XDG_CONFIG_HOME/mprconfig`, else
 /// `$HOME/.config/mprconfig`.
@@ -525,25 +364,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn fingerprints_normalise_from_common_spellings() {
-        let fp = "ab".repeat(32);
-        assert_eq!(normalize_fingerprint(&fp).as_deref(), Some(fp.as_str()));
-        let colons = vec!["AB"; 32].join(":");
-        assert_eq!(
-            normalize_fingerprint(&format!("SHA256:{colons}")).as_deref(),
-            Some(fp.as_str())
-        );
-        assert_eq!(normalize_fingerprint("sha256:abcd"), None);
-        assert_eq!(normalize_fingerprint(&"zz".repeat(32)), None);
-        // Found by the wire fuzz target: a multi-byte character across byte 7.
-        assert_eq!(normalize_fingerprint("\u{4fa} \u{5da}\u{5da}"), None);
-        assert_eq!(
-            normalize_fingerprint(&format!("SHA256:{}", "ab".repeat(32))).map(|f| f.len()),
-            Some(64)
-        );
-    }
-
-    #[test]
     fn known_hosts_pins_are_per_host_port_and_added_once() {
         let dir = tempfile::tempdir().unwrap();
         let kh = dir.path().join("sub/known_hosts");
@@ -556,26 +376,5 @@ mod tests {
         assert_eq!(pinned_fingerprints(&kh, "H:2"), vec![b]);
         assert!(pinned_fingerprints(&kh, "h:3").is_empty());
         assert_eq!(std::fs::read_to_string(&kh).unwrap().lines().count(), 2);
-    }
-
-    #[test]
-    fn self_signed_certificate_is_created_once_with_a_private_key() {
-        use std::os::unix::fs::PermissionsExt;
-        let dir = tempfile::tempdir().unwrap();
-        let (c, k) = default_tls_paths(&dir.path().join("router.db"));
-        assert!(ensure_self_signed(&c, &k).unwrap());
-        assert!(!ensure_self_signed(&c, &k).unwrap());
-        assert_eq!(
-            std::fs::metadata(&k).unwrap().permissions().mode() & 0o777,
-            0o600
-        );
-        let (_, fp) = server_config(&c, &k).unwrap();
-        assert_eq!(fp, fingerprint(&load_certs(&c).unwrap()[0]));
-    }
-
-    #[test]
-    fn missing_certificate_file_is_file_not_found() {
-        let e = load_certs(Path::new("/nonexistent/x.pem")).unwrap_err();
-        assert_eq!(e.code, WinError::ERROR_FILE_NOT_FOUND);
     }
 }

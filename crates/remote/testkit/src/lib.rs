@@ -1,15 +1,18 @@
-//! A real server on `127.0.0.1`, port 0, for tests and benchmarks of this crate and the crates
-//! above it (the conformance suite's remote backend, the C ABI's remote variant, benches).
+//! `mprconfig-remote-testkit`: a real server on `127.0.0.1`, port 0, for the tests of
+//! `mprconfig-remote` and of the crates above it (the conformance suite's remote backend, the
+//! CLI's remote tests). Test infrastructure, kept out of the published crate (`publish = false`).
 //!
 //! [`TestServer::start`] creates a self-signed certificate and an admin and a reader token in
-//! the given directory, runs [`crate::server::Server`] on its own runtime thread, and stops it
-//! (with the normal drain) when dropped.
+//! the given directory, runs [`mprconfig_remote::server::Server`] on its own runtime thread,
+//! and stops it (with the normal drain) when dropped.
 
-use crate::client::{ConnectOptions, RemoteConfig};
-use crate::server::{Opener, Server, ServerConfig, Stats};
-use crate::tls::{self, Trust};
-use crate::tokens::{self, Role};
 use mprconfig_core::{Error, Result, WinError};
+use mprconfig_remote::client::{ConnectOptions, RemoteConfig};
+use mprconfig_remote::server::Server;
+use mprconfig_remote::tls::{self, Trust};
+use mprconfig_remote::tokens::{self, Role};
+// What a TestServer is started with and exposes, so its users need nothing else from the crate.
+pub use mprconfig_remote::server::{Opener, ServerConfig, Stats};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -134,7 +137,7 @@ impl TestServer {
     pub async fn raw_client(
         &self,
     ) -> Result<
-        crate::pb::router_config_service_client::RouterConfigServiceClient<
+        mprconfig_remote::pb::router_config_service_client::RouterConfigServiceClient<
             tonic::transport::Channel,
         >,
     > {
@@ -143,7 +146,7 @@ impl TestServer {
             ca: Vec::new(),
             pins: vec![self.fingerprint.clone()],
         };
-        let ch = crate::client::open_channel(
+        let ch = mprconfig_remote::client::open_channel(
             "127.0.0.1",
             self.addr.port(),
             trust,
@@ -151,7 +154,7 @@ impl TestServer {
             deadline,
         )
         .await?;
-        Ok(crate::pb::router_config_service_client::RouterConfigServiceClient::new(ch))
+        Ok(mprconfig_remote::pb::router_config_service_client::RouterConfigServiceClient::new(ch))
     }
 
     /// Signals shutdown and waits until the server has drained and stopped.
