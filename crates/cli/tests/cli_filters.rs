@@ -3,9 +3,9 @@
 
 mod support;
 
-use mprconfig::pid;
 use mprconfig::blocks::{FilterDescriptor, FilterDirection};
 use mprconfig::info::InfoHeader;
+use mprconfig::pid;
 use support::{Env, rows};
 
 fn descriptor(env: &Env, name: &str, protocol: u32, dir: FilterDirection) -> FilterDescriptor {

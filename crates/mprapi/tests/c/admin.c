@@ -126,6 +126,14 @@ static int running(void)
     CHECK(MprAdminIsServiceRunning(NULL) == TRUE);
     OK(MprAdminServerConnect(NULL, &srv));
     CHECK(srv != NULL);
+    /* A remote name is 1717 even while the local manager runs: mprd does not relay MprAdmin*
+     * (docs/router.md, "Remote administration"). */
+    HANDLE rsrv = (HANDLE)1;
+    WCHAR remote[32];
+    EXPECT(MprAdminServerConnect(t_w(remote, 32, "router1"), &rsrv), RPC_S_UNKNOWN_IF);
+    CHECK(rsrv == NULL);
+    CHECK(MprAdminIsServiceRunning(remote) == FALSE);
+    CHECK(MprAdminIsServiceRunning(t_w(remote, 32, "\\\\127.0.0.1:4000")) == FALSE);
 
     LPBYTE buf = NULL;
     OK(MprAdminServerGetInfo(srv, 0, &buf));
