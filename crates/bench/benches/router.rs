@@ -173,7 +173,8 @@ fn commit_to_route(c: &mut Criterion, rt: &tokio::runtime::Runtime) {
     let mut one = || {
         turn ^= 1;
         let t = Instant::now();
-        conn.if_transport_set_info(&it, &blobs[turn]).expect("commit");
+        conn.if_transport_set_info(&it, &blobs[turn])
+            .expect("commit");
         while !present(dests[turn]) {
             assert!(t.elapsed() < Duration::from_secs(10), "route never came");
         }
@@ -237,7 +238,9 @@ fn big_reconciles(c: &mut Criterion, rt: &tokio::runtime::Runtime) {
     let dir = tempfile::tempdir().expect("tempdir");
     let _conn = store(dir.path(), &header(1000, 1000));
     let source = manager::open_store(&dir.path().join("router.db")).expect("open");
-    let mut r = rt.block_on(async { Reconciler::new(77) }).expect("reconciler");
+    let mut r = rt
+        .block_on(async { Reconciler::new(77) })
+        .expect("reconciler");
     let net = rt.block_on(async { Netlink::new(78) }).expect("netlink");
     let nft = Nft::default();
     let clear = || {
