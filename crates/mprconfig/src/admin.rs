@@ -359,6 +359,9 @@ fn unknown_if(path: &Path, why: impl std::fmt::Display) -> Error {
     )
 }
 
+/// A transport's (global, client-interface) information headers, each absent when not stored.
+pub type TransportHeaders = (Option<Vec<u8>>, Option<Vec<u8>>);
+
 /// An open connection to the router manager: the `MPR_SERVER_HANDLE` of `MprAdmin*`. Calls
 /// from several threads are serialised on it.
 #[derive(Debug)]
@@ -586,10 +589,7 @@ impl AdminConnection {
     }
 
     /// `MprAdminTransportGetInfo`: (global info, client interface info).
-    pub fn transport_get_info(
-        &self,
-        protocol_id: u32,
-    ) -> Result<(Option<Vec<u8>>, Option<Vec<u8>>)> {
+    pub fn transport_get_info(&self, protocol_id: u32) -> Result<TransportHeaders> {
         let t: WireTransport = self.call(&Request::TransportGetInfo { protocol_id })?;
         Ok((
             t.global_info.as_deref().map(from_hex).transpose()?,

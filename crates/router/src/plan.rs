@@ -407,14 +407,13 @@ pub fn plan(desired: &Desired, observed: &Observed, applied: &HashSet<String>) -
                 filter_change(&mut p, rules.clone(), Vec::new(), Some(why.clone()));
             }
         }
-        Some(Ok(TableState::Absent)) => {
-            if !rules.is_empty() {
-                set_all(&mut filter_items, &|k| {
-                    missing(applied, k, "the kernel does not have it".into())
-                });
-                filter_change(&mut p, rules.clone(), Vec::new(), None);
-            }
+        Some(Ok(TableState::Absent)) if !rules.is_empty() => {
+            set_all(&mut filter_items, &|k| {
+                missing(applied, k, "the kernel does not have it".into())
+            });
+            filter_change(&mut p, rules.clone(), Vec::new(), None);
         }
+        Some(Ok(TableState::Absent)) => {}
         Some(Ok(TableState::Foreign(why))) => {
             let why = why.clone();
             set_all(&mut filter_items, &|k| {

@@ -216,12 +216,11 @@ impl Reconciler {
                 continue;
             }
             let planned = p.changes.iter().find(|c| covers(c, i));
-            match planned {
-                Some(c) => match failed_objects.iter().find(|(f, _)| f == c) {
-                    Some((_, e)) => i.state = State::Failed(e.clone()),
-                    None => i.state = State::Applied,
-                },
-                None => {}
+            if let Some(c) = planned {
+                i.state = match failed_objects.iter().find(|(f, _)| f == c) {
+                    Some((_, e)) => State::Failed(e.clone()),
+                    None => State::Applied,
+                };
             }
         }
         self.applied = items
