@@ -8,7 +8,9 @@ The local configuration is the store file named by MPRCONFIG_STORE, else
 /var/lib/mprconfig/router.db (when writable), else ~/.local/share/mprconfig/router.db.
 With -r/--server the command runs on a remote mprd (trust: MPRCONFIG_CA or
 ~/.config/mprconfig/known_hosts; token: MPRCONFIG_TOKEN or
-~/.config/mprconfig/credentials.toml).
+~/.config/mprconfig/credentials.toml). With -r r1,r2,... or --servers FILE it runs
+on every router in parallel (--jobs N at once) and prints one result per router
+(--json: one JSON line each); the exit status is 0 only if every router succeeded.
 
 Exit status: 0 success, 1 something named was not found (interface, transport,
 route, filter, file), 2 any other error (including bad arguments).
@@ -20,15 +22,33 @@ Examples:
   mprcfg route add \"Branch office\" 10.20.0.0/16 --via 192.168.1.254 --metric 5
   mprcfg filter add eth0 in --src 10.0.0.0/8 --proto tcp --dst-port 80
   mprcfg export-reg remoteaccess.reg
-  mprcfg -r router1:4747 --json show transports";
+  mprcfg -r router1:4747 --json show transports
+  mprcfg --servers fleet.txt --json show interfaces
+  mprcfg -r r1,r2,r3 backup '{router}.reg'";
 
 /// mprcfg: edit a router's configuration (the Windows MprConfig* model) from the command line.
 #[derive(Parser, Debug)]
 #[command(name = "mprcfg", version, about, long_about = None, after_help = AFTER_HELP, max_term_width = 100)]
 pub struct Cli {
     /// Work on a remote router through its mprd: HOST, HOST:PORT, \\HOST, [V6]:PORT (default port 4747).
+    /// Several routers, comma-separated (NAME,NAME,...), run the command on each in parallel.
     #[arg(short = 'r', long = "server", value_name = "NAME", global = true)]
     pub server: Option<String>,
+
+    /// Run the command on every router listed in FILE (one name per line, `#` comments;
+    /// `-` reads the list from stdin), in parallel, with one result per router.
+    #[arg(
+        long = "servers",
+        value_name = "FILE",
+        global = true,
+        conflicts_with = "server"
+    )]
+    pub servers: Option<String>,
+
+    /// With several routers: how many to work on at once (1-1024, default 16).
+    #[arg(long, value_name = "N", global = true,
+          value_parser = clap::value_parser!(u32).range(1..=1024))]
+    pub jobs: Option<u32>,
 
     /// Print JSON instead of tables and messages.
     #[arg(long, global = true)]
@@ -94,6 +114,15 @@ pub enum Command {
     Plan,
     /// Show every configured item: applied, pending, drifted, not applied or failed, and why.
     Status,
+    /// Make the configuration equal to a `show config` document: prints the difference, then
+    /// applies it in one atomic batch.
+    Load {
+        /// The JSON document; `-` reads stdin.
+        file: String,
+        /// Print the difference only; change nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
 }
 
 /// `show …`
@@ -120,6 +149,8 @@ pub enum Show {
         /// Interface name.
         name: String,
     },
+    /// The whole configuration as one JSON document (the form `load` reads; docs/cli.md).
+    Config,
 }
 
 /// `interface …`

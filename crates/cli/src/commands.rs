@@ -148,6 +148,7 @@ fn location(conn: &Connection, server: Option<&str>) -> String {
 /// `json` says which rendering will be printed: long lists build only that one.
 pub fn show(conn: &Connection, server: Option<&str>, cmd: &Show, json: bool) -> Result<Output> {
     match cmd {
+        Show::Config => crate::config_json::show(conn),
         Show::Server => {
             let info = conn.server_get_info()?;
             let ex = conn.server_get_info_ex()?;
@@ -653,7 +654,8 @@ fn infoblock_bytes(conn: Option<&Connection>, cmd: &InfoblockCmd) -> Result<(Str
     }
 }
 
-fn field_json(v: &FieldValue) -> Value {
+/// A decoded field as JSON (numbers, booleans, names with their value, text).
+pub(crate) fn field_json(v: &FieldValue) -> Value {
     match v {
         FieldValue::U32(n) => json!(n),
         FieldValue::I32(n) => json!(n),

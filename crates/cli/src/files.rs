@@ -6,7 +6,7 @@
 //! subtrees the file contains, and restores the result, which the configuration validates
 //! completely and applies in one transaction.
 
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::Path;
 
 use mprconfig::layout::{BACKUP_ROOTS, REMOTE_ACCESS};
@@ -25,17 +25,8 @@ fn under(path: &str, root: &str) -> bool {
 }
 
 fn read_input(file: &str) -> Result<Vec<u8>> {
-    if file == "-" {
-        let mut buf = Vec::new();
-        std::io::stdin().read_to_end(&mut buf).map_err(|e| {
-            Error::new(
-                WinError::ERROR_CANTREAD,
-                format!("reading standard input: {e}"),
-            )
-        })?;
-        return Ok(buf);
-    }
-    mprconfig::store::read_file(Path::new(file))
+    // Standard input is read once per process (fan-out gives every router the same bytes).
+    crate::input::read(file)
 }
 
 /// `backup FILE`

@@ -9,7 +9,11 @@
 
 mod args;
 mod commands;
+mod config_json;
+mod fanout;
 mod files;
+mod input;
+mod load;
 mod output;
 mod parse;
 mod router;
@@ -31,7 +35,7 @@ const EXIT_NOT_FOUND: u8 = 1;
 /// Exit status for every other failure, bad arguments included.
 const EXIT_ERROR: u8 = 2;
 
-fn exit_code(code: WinError) -> u8 {
+pub(crate) fn exit_code(code: WinError) -> u8 {
     match code {
         WinError::ERROR_FILE_NOT_FOUND
         | WinError::ERROR_PATH_NOT_FOUND
@@ -43,7 +47,7 @@ fn exit_code(code: WinError) -> u8 {
 }
 
 /// What a command does, for the `mprcfg: <what failed>: …` error line.
-fn describe(cmd: &Command) -> String {
+pub(crate) fn describe(cmd: &Command) -> String {
     match cmd {
         Command::Show(s) => match s {
             Show::Server => "show server".into(),
@@ -52,6 +56,7 @@ fn describe(cmd: &Command) -> String {
             Show::Transports => "show transports".into(),
             Show::Transport { id } => format!("show transport {id}"),
             Show::Iftransports { name } => format!("show iftransports {name:?}"),
+            Show::Config => "show config".into(),
         },
         Command::Interface(c) => match c {
             InterfaceCmd::Add { name, .. } => format!("interface add {name:?}"),
@@ -103,6 +108,7 @@ fn describe(cmd: &Command) -> String {
         Command::ImportReg { file } => format!("import-reg {file}"),
         Command::Plan => "plan".into(),
         Command::Status => "status".into(),
+        Command::Load { file, .. } => format!("load {file}"),
     }
 }
 
@@ -120,7 +126,17 @@ fn connect(server: Option<&str>) -> Result<Connection, (String, Error)> {
 
 fn run(cli: &Cli) -> Result<Output, (String, Error)> {
     let server = cli.server.as_deref().filter(|s| !s.is_empty());
-    let result = match &cli.command {
+    run_command(server, &cli.command, cli.json)
+}
+
+/// One command on one configuration (`server` `None`: the local one). Fan-out calls this once
+/// per router.
+pub(crate) fn run_command(
+    server: Option<&str>,
+    command: &Command,
+    json: bool,
+) -> Result<Output, (String, Error)> {
+    let result = match command {
         // Commands that need no configuration open none.
         Command::Trust { host } => files::trust(host),
         Command::Infoblock(c @ InfoblockCmd::Show { file: Some(_), .. }) => {
@@ -128,10 +144,10 @@ fn run(cli: &Cli) -> Result<Output, (String, Error)> {
         }
         cmd => {
             let conn = connect(server)?;
-            dispatch(&conn, server, cmd, cli.json)
+            dispatch(&conn, server, cmd, json)
         }
     };
-    result.map_err(|e| (describe(&cli.command), e))
+    result.map_err(|e| (describe(command), e))
 }
 
 fn dispatch(
@@ -152,6 +168,9 @@ fn dispatch(
         Command::Restore { file } => files::restore(conn, file),
         Command::ExportReg { file } => files::export_reg(conn, file),
         Command::ImportReg { file } => files::import_reg(conn, file),
+        Command::Load { file, dry_run } => {
+            load::load(conn, file, *dry_run, !json && !fanout::active())
+        }
         Command::Trust { host } => files::trust(host),
         Command::Plan => router::plan(conn),
         Command::Status => router::status(conn),
@@ -189,6 +208,15 @@ fn main() -> ExitCode {
         Ok(c) => c,
         Err(e) => return usage_error(e),
     };
+    // Several routers (`-r a,b,c` or `--servers FILE`): the fan-out prints and exits itself.
+    match fanout::plan(&cli) {
+        Ok(Some(fleet)) => return fanout::run(&cli, &fleet),
+        Ok(None) => {}
+        Err(e) => {
+            eprintln!("mprcfg: several routers: {e}");
+            return ExitCode::from(exit_code(e.code));
+        }
+    }
     match run(&cli) {
         Ok(out) => {
             out.print(cli.json);

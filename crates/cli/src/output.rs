@@ -2,6 +2,7 @@
 //! JSON with `--json`, and progress on a terminal only.
 
 use std::io::{IsTerminal, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use serde_json::Value;
 
@@ -91,10 +92,19 @@ pub fn record(fields: &[(&str, String)]) -> String {
 /// pipes, files or tests).
 pub struct Progress(Option<indicatif::ProgressBar>);
 
+/// Set while a fan-out runs: its one progress bar replaces the per-command spinners, which
+/// would fight over the terminal from many threads.
+static SPINNERS_OFF: AtomicBool = AtomicBool::new(false);
+
 impl Progress {
+    /// Turns the spinners of [`Progress::start`] off for the rest of the process.
+    pub fn disable_spinners() {
+        SPINNERS_OFF.store(true, Ordering::Relaxed);
+    }
+
     /// Starts the spinner with a message.
     pub fn start(message: &str) -> Progress {
-        if !std::io::stderr().is_terminal() {
+        if !std::io::stderr().is_terminal() || SPINNERS_OFF.load(Ordering::Relaxed) {
             return Progress(None);
         }
         let bar = indicatif::ProgressBar::new_spinner();
@@ -107,6 +117,50 @@ impl Progress {
     pub fn step(&self, message: &str) {
         if let Some(bar) = &self.0 {
             bar.set_message(message.to_string());
+        }
+    }
+}
+
+/// A progress bar over a known number of steps (a fleet's routers) on stderr, only when stderr
+/// is a terminal; otherwise every method does nothing.
+pub struct Bar(Option<indicatif::ProgressBar>);
+
+impl Progress {
+    /// A bar of `len` steps counting `unit`.
+    pub fn bar(len: u64, unit: &str) -> Bar {
+        if !std::io::stderr().is_terminal() {
+            return Bar(None);
+        }
+        let bar = indicatif::ProgressBar::new(len);
+        if let Ok(style) = indicatif::ProgressStyle::with_template(&format!(
+            "{{bar:40}} {{pos}}/{{len}} {unit} {{elapsed}}"
+        )) {
+            bar.set_style(style);
+        }
+        Bar(Some(bar))
+    }
+}
+
+impl Bar {
+    /// One more step done.
+    pub fn inc(&self, n: u64) {
+        if let Some(b) = &self.0 {
+            b.inc(n);
+        }
+    }
+
+    /// Runs `f` (which prints) with the bar hidden, so lines never mix with its redraw.
+    pub fn suspend<R>(&self, f: impl FnOnce() -> R) -> R {
+        match &self.0 {
+            Some(b) => b.suspend(f),
+            None => f(),
+        }
+    }
+
+    /// Removes the bar.
+    pub fn finish(&self) {
+        if let Some(b) = &self.0 {
+            b.finish_and_clear();
         }
     }
 }

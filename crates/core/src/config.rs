@@ -5,10 +5,19 @@
 //! remote client, which forwards every call to `mprd`, where a `RegistryConfig` runs. Every
 //! method is one store transaction: it happens whole or not at all.
 //!
+//! Beyond the Windows surface it offers atomic batches of writes ([`RouterConfig::apply_batch`]),
+//! per-object versions for compare-and-set (the `*_versioned` getters with
+//! [`crate::BatchOp::RequireVersion`]) and a stream of committed changes
+//! ([`RouterConfig::watch`]); `docs/design.md` describes them.
+//!
 //! Validation that only concerns C (NULL pointers, buffer sizes, struct levels that select
 //! fields) stays in the C ABI; everything about values (names, levels that change behaviour,
 //! info headers, port counts) is checked here, so every frontend gets identical error codes.
 
+use std::sync::Arc;
+
+use crate::batch::{BatchError, BatchOp, BatchOutcome};
+use crate::changes::{ChangeStream, Versioned};
 use crate::model::*;
 use crate::{Error, Result};
 
@@ -159,6 +168,51 @@ pub trait RouterConfig: Send + Sync {
     /// `MprConfigGetGuidName`: `ERROR_NOT_FOUND` (1168) if unknown.
     fn get_guid_name(&self, friendly_name: &str) -> Result<String>;
 
+    // ---- beyond Windows: batches, versions, changes ----------------------------------------
+
+    /// Applies `ops` in order as one transaction: all of them, or none (see [`crate::batch`]).
+    /// Every step's arguments are checked first, exactly as its single call checks them; then
+    /// the steps run, each seeing what the earlier ones did. Returns one outcome per step. On
+    /// failure the [`BatchError`] names the failing step and carries the code its single call
+    /// would have returned (a version check that fails: `ERROR_INVALID_STATE`, 5023), and the
+    /// configuration is exactly as before. An empty batch changes nothing.
+    fn apply_batch(&self, ops: &[BatchOp]) -> Result<Vec<BatchOutcome>, BatchError> {
+        let _ = ops;
+        Err(BatchError::whole(transitional()))
+    }
+
+    /// `interface_get_info` with the interface's version, read in one snapshot.
+    fn interface_get_info_versioned(&self, id: &InterfaceId) -> Result<Versioned<Interface>> {
+        let _ = id;
+        Err(transitional())
+    }
+
+    /// `transport_get_info` with the transport's version, read in one snapshot.
+    fn transport_get_info_versioned(&self, id: &TransportId) -> Result<Versioned<TransportInfo>> {
+        let _ = id;
+        Err(transitional())
+    }
+
+    /// `if_transport_get_info` with the interface-transport's version, read in one snapshot.
+    fn if_transport_get_info_versioned(
+        &self,
+        id: &IfTransportId,
+    ) -> Result<Versioned<Option<Vec<u8>>>> {
+        let _ = id;
+        Err(transitional())
+    }
+
+    /// A stream of the changes committed after change `after` (`None`: after the last change
+    /// committed now), by anyone, each once and in commit order. Starting the stream before
+    /// reading the configuration and reading [`ChangeStream::position`] makes a
+    /// rescan-then-follow loop that misses nothing. `ERROR_JOURNAL_ENTRY_DELETED` (1181) if the
+    /// changes after `after` are no longer kept; `ERROR_JOURNAL_NOT_ACTIVE` (1179) if the store
+    /// keeps no change log.
+    fn watch(self: Arc<Self>, after: Option<u64>) -> Result<Box<dyn ChangeStream>> {
+        let _ = after;
+        Err(transitional())
+    }
+
     // ---- caching ---------------------------------------------------------------------------
 
     /// A number that changes whenever the stored configuration changes (by anyone: this
@@ -169,6 +223,15 @@ pub trait RouterConfig: Send + Sync {
     fn data_version(&self) -> Result<Option<u64>> {
         Ok(None)
     }
+}
+
+// TRANSITIONAL (issue 12, removed before the branch is done): the remote client gains these
+// methods once the remote-layer restructure lands; until then it answers 50.
+fn transitional() -> Error {
+    Error::new(
+        crate::WinError::ERROR_NOT_SUPPORTED,
+        "not yet available on this configuration",
+    )
 }
 
 /// The enumeration policy of spec §1.7 and Q5, in one place so it can be changed in one place.

@@ -75,6 +75,8 @@ win_errors! {
     ERROR_REGISTRY_CORRUPT = 1015, "The registry is corrupted. The structure of one of the files containing registry data is corrupted, or the system's memory image of the file is corrupted, or the file could not be recovered because the alternate copy or log was absent or corrupted.";
     ERROR_SERVICE_DOES_NOT_EXIST = 1060, "The specified service does not exist as an installed service.";
     ERROR_NOT_FOUND = 1168, "Element not found.";
+    ERROR_JOURNAL_NOT_ACTIVE = 1179, "The volume change journal is not active.";
+    ERROR_JOURNAL_ENTRY_DELETED = 1181, "The journal entry has been deleted from the journal.";
     ERROR_CONNECTION_REFUSED = 1225, "The remote computer refused the network connection.";
     ERROR_LOGON_FAILURE = 1326, "The user name or password is incorrect.";
     ERROR_INTERNAL_ERROR = 1359, "An internal error occurred.";
@@ -85,6 +87,7 @@ win_errors! {
     RPC_S_SERVER_UNAVAILABLE = 1722, "The RPC server is unavailable.";
     RPC_S_CALL_FAILED = 1726, "The remote procedure call failed.";
     ERROR_SUCCESS_REBOOT_REQUIRED = 3010, "The requested operation is successful. Changes will not be effective until the system is rebooted.";
+    ERROR_INVALID_STATE = 5023, "The group or resource is not in the correct state to perform the requested operation.";
     ERROR_ROUTER_STOPPED = 900, "The router is not running.";
     ERROR_ALREADY_CONNECTED = 901, "The interface is already connected.";
     ERROR_UNKNOWN_PROTOCOL_ID = 902, "The specified protocol identifier is not known to the router.";

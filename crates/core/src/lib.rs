@@ -9,7 +9,9 @@
 //! information-header codec ([`info`]), the registry layout of the `RemoteAccess` tree
 //! ([`layout`]) and the `.reg` text format used for backups and exports ([`regfile`]).
 
+pub mod batch;
 pub mod blocks;
+pub mod changes;
 pub mod config;
 pub mod error;
 pub mod info;
@@ -20,6 +22,10 @@ pub mod regconfig;
 pub mod regfile;
 pub mod registry;
 
+pub use batch::{BatchError, BatchOp, BatchOutcome, IfRef, ObjectRef};
+pub use changes::{
+    Change, ChangeKind, ChangePage, ChangeRecord, ChangeStream, ChangedObject, Version, Versioned,
+};
 pub use config::{RouterConfig, page_range};
 pub use error::{Error, Result, WinError};
 pub use mem::MemRegistry;

@@ -6,6 +6,7 @@
 //! Every access happens inside one transaction ([`Registry::transact`]): the closure's changes are
 //! committed whole when it returns `Ok`, and discarded whole when it returns `Err`.
 
+use crate::changes::{ChangeLogTx, ChangeWaiter, Version, content_version, no_change_log};
 use crate::{Error, Result, WinError};
 
 /// `REG_NONE`.
@@ -289,6 +290,30 @@ pub trait RegistryTx {
 
     /// The store's generation as this transaction sees it (see [`Registry::generation`]).
     fn generation(&mut self) -> Result<u64>;
+
+    /// The version of a key as this transaction sees it (`None` if the key is missing): a
+    /// token that differs from every version the key had with other values. It changes when
+    /// a value of the key is set, or deleted, and when the key is created; changes to its
+    /// subkeys do not change it. Compared only for equality, and only within one store.
+    ///
+    /// Provided: [`content_version`] of the key's values, so equal contents give equal
+    /// versions — what a store without its own counters (a remote registry) can offer. Stores
+    /// with counters override it with the generation of the commit that last changed the key,
+    /// which also tells apart a key deleted and created again with the same values.
+    fn key_version(&mut self, path: &str) -> Result<Option<Version>> {
+        match self.values(path) {
+            Ok(values) => Ok(Some(content_version(&values))),
+            Err(e) if e.code == WinError::ERROR_FILE_NOT_FOUND => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// The store's change log in this transaction, or `None` if the store keeps none.
+    /// Provided: `None` (a remote registry has nowhere to keep one); stores that keep a log
+    /// override it, and then [`Registry::change_waiter`] too.
+    fn change_log(&mut self) -> Option<&mut dyn ChangeLogTx> {
+        None
+    }
 }
 
 /// The callback of [`RegistryTx::visit_subkeys_with_values`]: a subkey's name and the wanted
@@ -326,6 +351,13 @@ pub trait Registry: Send + Sync + 'static {
     /// cache built inside a transaction that saw generation `g` is still exact while the
     /// generation is `g`, and a writer that saw `g` knows its own commit made it `g + 1`.
     fn generation(&self) -> Result<u64>;
+
+    /// Something to block on until this store may have committed a change (by any writer, in
+    /// any process), for watching its change log. Provided: `ERROR_JOURNAL_NOT_ACTIVE` (1179),
+    /// the answer of a store that keeps no change log ([`RegistryTx::change_log`] is `None`).
+    fn change_waiter(&self) -> Result<Box<dyn ChangeWaiter>> {
+        Err(no_change_log("this store"))
+    }
 }
 
 /// Splits `a\b\c` into (`a\b`, `c`); the parent of a top-level key is `""`.

@@ -3,7 +3,9 @@
 //! This is the public Rust API and the layer the C ABI (`mprapi`) and the CLI (`mprcfg`) are
 //! built on. [`connect`] is `MprConfigServerConnect`: `connect(None)` opens this machine's
 //! configuration, an embedded SQLite store (`mprconfig-store`) at [`default_store_path`];
-//! `connect(Some("router1"))` opens a remote router's configuration through `mprd`. The
+//! `connect(Some("router1"))` opens a remote router's configuration through `mprd`, and
+//! `connect(Some("smb://admin@router2"))` (or a name `hosts.toml` marks as Windows) that of a
+//! Windows RRAS server over the Remote Registry protocol (`mprconfig-rrp`, `docs/rrp.md`). The
 //! returned [`Connection`] is the config handle: every `MprConfig*` operation of
 //! [`RouterConfig`] is available on it, each one a single all-or-nothing transaction, and
 //! dropping it is `MprConfigServerDisconnect`. Errors are [`Error`]s carrying the Win32 code a
@@ -40,6 +42,8 @@ use std::sync::Arc;
 pub use local::{STORE_ENV, SYSTEM_STORE, default_store_path};
 pub use mprconfig_core::model::*;
 pub use mprconfig_core::{Error, Result, RouterConfig, WinError, info};
+// Atomic batches (`RouterConfig::apply_batch`).
+pub use mprconfig_core::{BatchError, BatchOp, BatchOutcome, IfRef, ObjectRef};
 // The lower layers' pieces that tools above this crate (mprcfg, mprd) use, so they depend on
 // this facade only (DESIGN §3): the info-block codecs and layout constants, the .reg codec and
 // registry name rules, the semantics over any registry, and the trust-on-first-use calls.
@@ -98,14 +102,20 @@ impl std::fmt::Debug for Connection {
 ///
 /// `None` or an empty name opens this machine's configuration: the store file named by
 /// `MPRCONFIG_STORE`, else [`default_store_path`], created with the default tree on first use.
-/// Any other name (`host`, `\\host`, `host:port`, `localhost` too) is a remote router.
+/// `smb://[DOMAIN;]user@host[:port]` is a Windows RRAS server (or Samba) reached over MS-RRP,
+/// and so is a plain `host` or `\\host` that `~/.config/mprconfig/hosts.toml` marks
+/// `windows = true`, its password taken from `MPRCONFIG_SMB_PASSWORD` or `credentials.toml`
+/// (`docs/rrp.md`). Any other name (`host`, `\\host`, `host:port`, `localhost` too) is a
+/// remote router running `mprd`.
 ///
 /// Repeated connects are cheap: each local store is opened and checked once per process and
 /// shared by its connections.
 ///
 /// Errors: those of opening the store (`ERROR_BADDB` 1009 for a damaged or foreign file,
 /// `ERROR_ROUTER_CONFIG_INCOMPATIBLE` 945 for a newer schema, `ERROR_ACCESS_DENIED` 5, ...);
-/// for a remote name, `ERROR_BAD_NETPATH` 53 when the server cannot be reached.
+/// for a remote name, `ERROR_BAD_NETPATH` 53 when the server cannot be reached; for an MS-RRP
+/// server also `ERROR_LOGON_FAILURE` 1326 (wrong or missing password), `ERROR_ACCESS_DENIED` 5
+/// and `ERROR_INVALID_PARAMETER` 87 for a malformed `smb://` name or `hosts.toml` entry.
 ///
 /// ```
 /// # let dir = tempfile::tempdir()?;

@@ -13,6 +13,7 @@ mod links;
 mod open;
 mod registry;
 mod schema;
+mod watch;
 
 pub use files::{read_file, write_file_atomic};
 pub use links::{local_links, machine_id};

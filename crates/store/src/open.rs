@@ -19,7 +19,7 @@ use rusqlite::{Connection, OpenFlags};
 
 use crate::error::{IoOp, StoreError, StoreResult};
 use crate::registry::{SqliteRegistry, check_integrity};
-use crate::schema::{self, APPLICATION_ID, MIGRATIONS, SCHEMA_V1, SCHEMA_VERSION};
+use crate::schema::{self, APPLICATION_ID, MIGRATIONS, SCHEMA, SCHEMA_VERSION};
 
 /// How long a transaction waits for another process's write lock before failing with
 /// `ERROR_BUSY`, unless [`OpenOptions::busy_timeout`] says otherwise.
@@ -320,7 +320,7 @@ impl OpenOptions {
             .map_err(|e| StoreError::sql(e, "creating the store"))?;
         self.configure(&conn)?;
         conn.execute_batch(&format!(
-            "PRAGMA application_id = {APPLICATION_ID}; BEGIN IMMEDIATE; {SCHEMA_V1} COMMIT;"
+            "PRAGMA application_id = {APPLICATION_ID}; BEGIN IMMEDIATE; {SCHEMA} COMMIT;"
         ))
         .map_err(|e| StoreError::sql(e, "creating the schema"))?;
         let registry = SqliteRegistry::from_parts(conn, Vec::new(), tmp.to_path_buf(), false);

@@ -8,16 +8,29 @@
 //! resolve to row ids, keys to their values and keys to their subkeys through per-connection
 //! caches that stay exact while the store generation is unchanged, so a warm read costs one point
 //! select (the generation) and no other query.
+//!
+//! Every key row carries a version (the generation of the commit that last changed it), and
+//! the `changes` table is the change log: rows appended by the semantics inside the writing
+//! transaction, trimmed to the configured capacity at its commit. After a commit that logged
+//! changes, the writer touches the WAL file's timestamps so that watchers blocked on inotify
+//! (see `watch.rs`) wake once the commit is visible.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, MutexGuard, TryLockError};
 
+use mprconfig_core::changes::{
+    Change, ChangeKind, ChangeLogTx, ChangePage, ChangeRecord, ChangeWaiter, ChangedObject,
+    Version, position_lost,
+};
 use mprconfig_core::registry::{
     RegValueRef, SubkeyVisitor, check_path, fold, is_wanted, names_equal, split_parent,
 };
-use mprconfig_core::{Error, RegValue, Registry, RegistryTx, Result, TxMode, WinError};
+use mprconfig_core::{
+    Error, IfTransportId, InterfaceId, RegValue, Registry, RegistryTx, Result, TransportId, TxMode,
+    WinError,
+};
 use rusqlite::types::{FromSqlError, FromSqlResult, ValueRef};
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
@@ -34,6 +47,8 @@ pub(crate) struct State {
     /// Key id -> its subkeys (name, id) in creation order, exact at `ids_gen`; only keys with
     /// at most [`MAX_CACHED_SUBKEYS`] subkeys are cached (a 10,000-interface list is not).
     kids: HashMap<i64, Vec<(String, i64)>>,
+    /// Key id -> its version, exact at `ids_gen` like `ids`.
+    vers: HashMap<i64, u64>,
     /// The generation `ids` and `vals` describe; `None` = unknown (after a rollback or a panic).
     ids_gen: Option<u64>,
 }
@@ -55,6 +70,7 @@ impl State {
             ids: HashMap::new(),
             vals: HashMap::new(),
             kids: HashMap::new(),
+            vers: HashMap::new(),
             ids_gen: None,
         }
     }
@@ -68,6 +84,7 @@ impl State {
         self.ids.clear();
         self.vals.clear();
         self.kids.clear();
+        self.vers.clear();
     }
 }
 
@@ -189,6 +206,59 @@ impl SqliteRegistry {
     pub fn integrity_check(&self) -> Result<()> {
         let state = self.lock();
         check_integrity(&state.conn, &self.path, "integrity_check").map_err(Error::from)
+    }
+
+    /// How many of the most recent changes the store's change log keeps (default
+    /// [`mprconfig_core::changes::DEFAULT_CHANGE_LOG_CAPACITY`]). The setting lives in the
+    /// store file, so every process writing it trims alike.
+    ///
+    /// ```
+    /// # let dir = tempfile::tempdir()?;
+    /// let store = mprconfig_store::OpenOptions::new().create(true).links(vec![]).open(dir.path().join("r.db"))?;
+    /// assert_eq!(store.change_log_capacity()?, mprconfig_core::changes::DEFAULT_CHANGE_LOG_CAPACITY);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn change_log_capacity(&self) -> Result<u64> {
+        let state = self.lock_for_read();
+        read_log_state(&state.conn)
+            .map(|l| l.capacity)
+            .map_err(Error::from)
+    }
+
+    /// Sets how many of the most recent changes the change log keeps (at least 1), in one
+    /// write transaction; the next commit that logs a change trims to it. A watcher that falls
+    /// further behind than this gets `ERROR_JOURNAL_ENTRY_DELETED` and rescans.
+    ///
+    /// ```
+    /// # let dir = tempfile::tempdir()?;
+    /// let store = mprconfig_store::OpenOptions::new().create(true).links(vec![]).open(dir.path().join("r.db"))?;
+    /// store.set_change_log_capacity(100_000)?;
+    /// assert_eq!(store.change_log_capacity()?, 100_000);
+    /// assert_eq!(store.set_change_log_capacity(0).unwrap_err().code, mprconfig_core::WinError::ERROR_INVALID_PARAMETER);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn set_change_log_capacity(&self, capacity: u64) -> Result<()> {
+        if capacity == 0 {
+            return Err(Error::invalid_parameter(
+                "a change log keeps at least one change",
+            ));
+        }
+        if self.read_only {
+            return Err(Error::new(
+                WinError::ERROR_ACCESS_DENIED,
+                format!("store {} is read-only", self.path.display()),
+            ));
+        }
+        let value = to_sql_int(capacity).map_err(Error::from)?;
+        // One statement, its own transaction. It changes no key or value, so the generation
+        // (and every cache keyed by it) stays as it is; the counters are read per transaction.
+        let state = self.lock();
+        state
+            .conn
+            .prepare_cached("UPDATE meta SET value = ?1 WHERE name = 'change_capacity'")
+            .and_then(|mut s| s.execute([value]))
+            .map_err(|e| Error::from(StoreError::sql(e, "setting the change log capacity")))?;
+        Ok(())
     }
 
     /// Locks the writer connection.
@@ -335,8 +405,16 @@ impl Registry for SqliteRegistry {
             state: &mut *guard.state,
             mode,
             generation,
+            touched: HashSet::new(),
+            log: None,
         };
         let out = f(&mut tx)?;
+        let log = tx.log.take();
+        if let Some(log) = &log
+            && log.appended > 0
+        {
+            finish_log(&guard.state.conn, log).map_err(Error::from)?;
+        }
         let conn = &guard.state.conn;
         if mode == TxMode::Write {
             conn.prepare_cached("UPDATE meta SET value = value + 1 WHERE name = 'generation'")
@@ -351,12 +429,19 @@ impl Registry for SqliteRegistry {
             // This commit made the generation g+1; the cache holds exactly what it wrote.
             guard.state.ids_gen = Some(generation + 1);
         }
+        if log.is_some_and(|l| l.appended > 0) {
+            crate::watch::announce_commit(&self.path);
+        }
         Ok(out)
     }
 
     fn generation(&self) -> Result<u64> {
         let state = self.lock_for_read();
         read_generation(&state.conn).map_err(Error::from)
+    }
+
+    fn change_waiter(&self) -> Result<Box<dyn ChangeWaiter>> {
+        Ok(crate::watch::waiter(&self.path))
     }
 }
 
@@ -365,6 +450,165 @@ struct Tx<'a> {
     state: &'a mut State,
     mode: TxMode,
     generation: u64,
+    /// Keys whose version this (write) transaction already set to `generation + 1`.
+    touched: HashSet<i64>,
+    /// The change log as this transaction uses it, read on first use.
+    log: Option<LogState>,
+}
+
+/// The change log's counters inside one transaction.
+#[derive(Clone, Copy, Debug)]
+struct LogState {
+    /// The last sequence number (committed, plus this transaction's appends).
+    last: u64,
+    /// The highest sequence number trimmed.
+    trimmed: u64,
+    /// How many changes the log keeps.
+    capacity: u64,
+    /// Changes this transaction appended.
+    appended: u64,
+}
+
+/// Before a commit that appended changes: records the last sequence number and trims the log
+/// to its capacity, in the same transaction.
+fn finish_log(conn: &Connection, log: &LogState) -> StoreResult<()> {
+    conn.prepare_cached("UPDATE meta SET value = ?1 WHERE name = 'change_seq'")?
+        .execute([to_sql_int(log.last)?])?;
+    if log.last > log.capacity {
+        let keep_after = to_sql_int(log.last - log.capacity)?;
+        if log.last - log.capacity > log.trimmed {
+            conn.prepare_cached("DELETE FROM changes WHERE seq <= ?1")?
+                .execute([keep_after])?;
+            conn.prepare_cached("UPDATE meta SET value = ?1 WHERE name = 'change_trimmed'")?
+                .execute([keep_after])?;
+        }
+    }
+    Ok(())
+}
+
+fn to_sql_int(v: u64) -> StoreResult<i64> {
+    i64::try_from(v).map_err(|_| {
+        StoreError::sql(
+            rusqlite::Error::ToSqlConversionFailure(format!("{v} exceeds i64").into()),
+            "change log counter",
+        )
+    })
+}
+
+fn from_sql_int(v: i64, what: &str) -> StoreResult<u64> {
+    u64::try_from(v)
+        .map_err(|_| StoreError::sql(rusqlite::Error::IntegralValueOutOfRange(0, v), what))
+}
+
+/// The meta counters of the change log.
+fn read_log_state(conn: &Connection) -> StoreResult<LogState> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT name, value FROM meta WHERE name IN ('change_seq', 'change_trimmed', 'change_capacity')",
+    )?;
+    let mut rows = stmt.query([])?;
+    let (mut last, mut trimmed, mut capacity) = (None, None, None);
+    while let Some(r) = rows.next()? {
+        let name: String = r.get(0)?;
+        let value = from_sql_int(r.get(1)?, "change log counter")?;
+        match name.as_str() {
+            "change_seq" => last = Some(value),
+            "change_trimmed" => trimmed = Some(value),
+            _ => capacity = Some(value),
+        }
+    }
+    match (last, trimmed, capacity) {
+        (Some(last), Some(trimmed), Some(capacity)) => Ok(LogState {
+            last,
+            trimmed,
+            capacity,
+            appended: 0,
+        }),
+        _ => Err(StoreError::sql(
+            rusqlite::Error::QueryReturnedNoRows,
+            "reading the change log counters (meta rows missing)",
+        )),
+    }
+}
+
+/// The column codes of a change row.
+fn kind_code(kind: ChangeKind) -> i64 {
+    match kind {
+        ChangeKind::Created => 1,
+        ChangeKind::Changed => 2,
+        ChangeKind::Deleted => 3,
+        ChangeKind::Replaced => 4,
+    }
+}
+
+fn kind_of(code: i64) -> Option<ChangeKind> {
+    Some(match code {
+        1 => ChangeKind::Created,
+        2 => ChangeKind::Changed,
+        3 => ChangeKind::Deleted,
+        4 => ChangeKind::Replaced,
+        _ => return None,
+    })
+}
+
+/// (object code, interface key, interface name, protocol id) of a change row.
+fn object_columns(object: &ChangedObject) -> (i64, Option<i64>, Option<&str>, Option<i64>) {
+    match object {
+        ChangedObject::Configuration => (1, None, None, None),
+        ChangedObject::Server => (2, None, None, None),
+        ChangedObject::Interface(id) => (3, Some(i64::from(id.key)), Some(&id.name), None),
+        ChangedObject::IfTransport(id) => (
+            4,
+            Some(i64::from(id.interface.key)),
+            Some(&id.interface.name),
+            Some(i64::from(id.protocol_id)),
+        ),
+        ChangedObject::Transport(id) => (5, None, None, Some(i64::from(id.protocol_id))),
+    }
+}
+
+/// A change row back as a [`Change`]; `None` if the row does not decode (damaged or written by
+/// something else), which the reader reports as corruption.
+fn change_of(r: &Row<'_>) -> rusqlite::Result<Option<Change>> {
+    let seq: i64 = r.get(0)?;
+    let generation: i64 = r.get(1)?;
+    let kind: i64 = r.get(2)?;
+    let object: i64 = r.get(3)?;
+    let if_key: Option<i64> = r.get(4)?;
+    let if_name: Option<String> = r.get(5)?;
+    let protocol: Option<i64> = r.get(6)?;
+    let version: Option<i64> = r.get(7)?;
+    let interface = || -> Option<InterfaceId> {
+        Some(InterfaceId {
+            key: u32::try_from(if_key?).ok()?,
+            name: if_name.clone()?,
+        })
+    };
+    let protocol_id = || protocol.and_then(|p| u32::try_from(p).ok());
+    let object = match object {
+        1 => Some(ChangedObject::Configuration),
+        2 => Some(ChangedObject::Server),
+        3 => interface().map(ChangedObject::Interface),
+        4 => interface().and_then(|interface| {
+            Some(ChangedObject::IfTransport(IfTransportId {
+                interface,
+                protocol_id: protocol_id()?,
+            }))
+        }),
+        5 => protocol_id().map(|protocol_id| ChangedObject::Transport(TransportId { protocol_id })),
+        _ => None,
+    };
+    Ok((|| {
+        Some(Change {
+            seq: u64::try_from(seq).ok()?,
+            generation: u64::try_from(generation).ok()?,
+            kind: kind_of(kind)?,
+            object: object?,
+            version: match version {
+                None => None,
+                Some(v) => Some(Version::from_raw(u64::try_from(v).ok()?)),
+            },
+        })
+    })())
 }
 
 fn not_found(path: &str) -> Error {
@@ -512,13 +756,53 @@ impl Tx<'_> {
         } else {
             self.create(parent, fparent)?.0
         };
+        let version = self.write_version()?;
         let conn = &self.state.conn;
-        conn.prepare_cached("INSERT INTO keys (parent, name, folded) VALUES (?1, ?2, ?3)")?
-            .execute(params![parent_id, name, fname])?;
+        conn.prepare_cached(
+            "INSERT INTO keys (parent, name, folded, version) VALUES (?1, ?2, ?3, ?4)",
+        )?
+        .execute(params![parent_id, name, fname, to_sql_int(version)?])?;
         let id = conn.last_insert_rowid();
         self.state.ids.insert(folded.to_owned(), id);
         self.state.kids.remove(&parent_id);
+        self.state.vers.insert(id, version);
+        self.touched.insert(id);
         Ok((id, true))
+    }
+
+    /// The version this write transaction gives the keys it changes: its commit's generation.
+    fn write_version(&self) -> StoreResult<u64> {
+        self.generation
+            .checked_add(1)
+            .ok_or_else(|| StoreError::Invalid {
+                why: "the store generation is at its maximum".into(),
+            })
+    }
+
+    /// Records that this transaction changed key `id`'s values: its version becomes the
+    /// commit's generation (one UPDATE per key and transaction).
+    fn touch(&mut self, id: i64) -> StoreResult<()> {
+        if self.touched.insert(id) {
+            let version = self.write_version()?;
+            self.state
+                .conn
+                .prepare_cached("UPDATE keys SET version = ?1 WHERE id = ?2")?
+                .execute(params![to_sql_int(version)?, id])?;
+            self.state.vers.insert(id, version);
+        }
+        Ok(())
+    }
+
+    /// The change log counters, read once per transaction.
+    fn log_state(&mut self) -> StoreResult<LogState> {
+        match self.log {
+            Some(log) => Ok(log),
+            None => {
+                let log = read_log_state(&self.state.conn)?;
+                self.log = Some(log);
+                Ok(log)
+            }
+        }
     }
 
     /// The values of key `key`, from the cache or read (and cached).
@@ -588,6 +872,7 @@ impl RegistryTx for Tx<'_> {
         // Which cached keys were below it is unknown here, and ids of deleted rows can be reused.
         self.state.vals.clear();
         self.state.kids.clear();
+        self.state.vers.clear();
         Ok(true)
     }
 
@@ -641,6 +926,7 @@ impl RegistryTx for Tx<'_> {
             .and_then(|mut s| s.execute(params![id, name, fold(name), value.ty, value.data]))
             .map_err(StoreError::from)?;
         self.state.vals.remove(&id);
+        self.touch(id)?;
         Ok(())
     }
 
@@ -654,6 +940,9 @@ impl RegistryTx for Tx<'_> {
             .and_then(|mut s| s.execute(params![id, fold(name)]))
             .map_err(StoreError::from)?;
         self.state.vals.remove(&id);
+        if n > 0 {
+            self.touch(id)?;
+        }
         Ok(n > 0)
     }
 
@@ -802,5 +1091,103 @@ impl RegistryTx for Tx<'_> {
 
     fn generation(&mut self) -> Result<u64> {
         Ok(self.generation)
+    }
+
+    fn key_version(&mut self, path: &str) -> Result<Option<Version>> {
+        check_path(path)?;
+        let Some(id) = self.resolve(&fold(path))? else {
+            return Ok(None);
+        };
+        if let Some(&v) = self.state.vers.get(&id) {
+            return Ok(Some(Version::from_raw(v)));
+        }
+        let v: i64 = self
+            .state
+            .conn
+            .prepare_cached("SELECT version FROM keys WHERE id = ?1")
+            .and_then(|mut s| s.query_row([id], |r| r.get(0)))
+            .map_err(StoreError::from)?;
+        let v = from_sql_int(v, "key version")?;
+        if self.state.vers.len() >= MAX_CACHED_KEYS {
+            self.state.vers.clear();
+        }
+        self.state.vers.insert(id, v);
+        Ok(Some(Version::from_raw(v)))
+    }
+
+    fn change_log(&mut self) -> Option<&mut dyn ChangeLogTx> {
+        Some(self)
+    }
+}
+
+impl ChangeLogTx for Tx<'_> {
+    fn append_change(&mut self, change: &ChangeRecord) -> Result<u64> {
+        self.writable()?;
+        let mut log = self.log_state()?;
+        let seq = log.last + 1;
+        let generation = self.write_version()?;
+        let (object, if_key, if_name, protocol) = object_columns(&change.object);
+        let version = change.version.map(|v| to_sql_int(v.raw())).transpose()?;
+        let (seq_col, generation_col) = (to_sql_int(seq)?, to_sql_int(generation)?);
+        self.state
+            .conn
+            .prepare_cached(
+                "INSERT INTO changes (seq, generation, kind, object, if_key, if_name, protocol, version)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            )
+            .and_then(|mut s| {
+                s.execute(params![
+                    seq_col,
+                    generation_col,
+                    kind_code(change.kind),
+                    object,
+                    if_key,
+                    if_name,
+                    protocol,
+                    version
+                ])
+            })
+            .map_err(|e| StoreError::sql(e, "recording a change"))?;
+        log.last = seq;
+        log.appended += 1;
+        self.log = Some(log);
+        Ok(seq)
+    }
+
+    fn changes_after(&mut self, after: u64, max: usize) -> Result<ChangePage> {
+        let log = self.log_state()?;
+        if after < log.trimmed || after > log.last {
+            return Err(position_lost(after, log.trimmed, log.last));
+        }
+        let limit = i64::try_from(max).unwrap_or(i64::MAX);
+        let mut stmt = self
+            .state
+            .conn
+            .prepare_cached(
+                "SELECT seq, generation, kind, object, if_key, if_name, protocol, version
+                 FROM changes WHERE seq > ?1 ORDER BY seq LIMIT ?2",
+            )
+            .map_err(StoreError::from)?;
+        let rows = stmt
+            .query_map(params![to_sql_int(after)?, limit], change_of)
+            .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
+            .map_err(|e| StoreError::sql(e, "reading the change log"))?;
+        let changes = rows
+            .into_iter()
+            .collect::<Option<Vec<_>>>()
+            .ok_or_else(|| {
+                Error::new(
+                    WinError::ERROR_BADDB,
+                    "the change log holds a row that does not decode",
+                )
+            })?;
+        Ok(ChangePage {
+            changes,
+            last_seq: log.last,
+        })
+    }
+
+    fn last_seq(&mut self) -> Result<u64> {
+        Ok(self.log_state()?.last)
     }
 }

@@ -17,17 +17,18 @@ use crate::error::{IoOp, StoreError, StoreResult};
 pub const APPLICATION_ID: u32 = 0x4D50_5243;
 
 /// The schema version this build writes and reads.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// Id of the root key row (the parent of `SYSTEM`, `SOFTWARE`, ...); it has no name.
 pub(crate) const ROOT_KEY: i64 = 1;
 
-/// The version-1 schema, created in one transaction with a new store.
+/// The version-1 schema, kept to build version-1 files for the migration tests.
 ///
 /// `keys` and `vals` mirror the registry: case-preserving `name`, plus `folded` (the
 /// [`mprconfig_core::registry::fold`] form) for uniqueness and lookup, because SQLite's NOCASE
 /// folds ASCII only. `keys_by_parent` is ordered by (parent, id), so children come out in
 /// creation order without a sort; `vals` is clustered by (key, seq) for the same reason.
+#[cfg(test)]
 pub(crate) const SCHEMA_V1: &str = "
 CREATE TABLE schema_version (
     id      INTEGER PRIMARY KEY CHECK (id = 1),
@@ -60,6 +61,75 @@ INSERT INTO meta (name, value) VALUES ('generation', 0);
 INSERT INTO keys (id, parent, name, folded) VALUES (1, NULL, '', '');
 ";
 
+/// The current (version-2) schema, created in one transaction with a new store: version 1
+/// plus what [`V1_TO_V2`] adds, so a new store and a migrated one have the same tables.
+///
+/// `keys.version` is the generation of the commit that created the key or last changed its
+/// values (0 for keys untouched since a migration from version 1): the per-object version of
+/// compare-and-set. `changes` is the change log, one row per change in sequence order;
+/// `meta` holds its last sequence number (`change_seq`), the highest one trimmed
+/// (`change_trimmed`) and how many it keeps (`change_capacity`).
+pub(crate) const SCHEMA: &str = "
+CREATE TABLE schema_version (
+    id      INTEGER PRIMARY KEY CHECK (id = 1),
+    version INTEGER NOT NULL
+);
+CREATE TABLE meta (
+    name  TEXT PRIMARY KEY,
+    value INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE keys (
+    id      INTEGER PRIMARY KEY,
+    parent  INTEGER REFERENCES keys(id) ON DELETE CASCADE,
+    name    TEXT NOT NULL COLLATE NOCASE,
+    folded  TEXT NOT NULL,
+    version INTEGER NOT NULL DEFAULT 0,
+    UNIQUE (parent, folded)
+);
+CREATE INDEX keys_by_parent ON keys(parent);
+CREATE TABLE vals (
+    key    INTEGER NOT NULL REFERENCES keys(id) ON DELETE CASCADE,
+    seq    INTEGER NOT NULL,
+    name   TEXT NOT NULL COLLATE NOCASE,
+    folded TEXT NOT NULL,
+    type   INTEGER NOT NULL,
+    data   BLOB NOT NULL,
+    PRIMARY KEY (key, seq)
+) WITHOUT ROWID;
+CREATE UNIQUE INDEX vals_by_name ON vals(key, folded);
+CREATE TABLE changes (
+    seq        INTEGER PRIMARY KEY,
+    generation INTEGER NOT NULL,
+    kind       INTEGER NOT NULL,
+    object     INTEGER NOT NULL,
+    if_key     INTEGER,
+    if_name    TEXT,
+    protocol   INTEGER,
+    version    INTEGER
+);
+INSERT INTO schema_version (id, version) VALUES (1, 2);
+INSERT INTO meta (name, value) VALUES ('generation', 0);
+INSERT INTO meta (name, value) VALUES ('change_seq', 0), ('change_trimmed', 0), ('change_capacity', 10000);
+INSERT INTO keys (id, parent, name, folded) VALUES (1, NULL, '', '');
+";
+
+/// Version 1 to 2: per-key versions and the change log (see [`SCHEMA`]). Existing keys start
+/// at version 0; the log starts empty.
+const V1_TO_V2: &str = "
+ALTER TABLE keys ADD COLUMN version INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE changes (
+    seq        INTEGER PRIMARY KEY,
+    generation INTEGER NOT NULL,
+    kind       INTEGER NOT NULL,
+    object     INTEGER NOT NULL,
+    if_key     INTEGER,
+    if_name    TEXT,
+    protocol   INTEGER,
+    version    INTEGER
+);
+INSERT INTO meta (name, value) VALUES ('change_seq', 0), ('change_trimmed', 0), ('change_capacity', 10000);
+";
+
 /// One forward migration: from `from` to `from + 1`.
 pub(crate) struct Migration {
     /// The version this step starts from.
@@ -69,9 +139,11 @@ pub(crate) struct Migration {
     pub sql: &'static str,
 }
 
-/// Every migration, in order. Empty while version 1 is the only version; a v2 adds
-/// `Migration { from: 1, sql: ... }` here and a v1 fixture test (see `tests/migration.rs`).
-pub(crate) const MIGRATIONS: &[Migration] = &[];
+/// Every migration, in order; `tests/migration.rs` opens a file of each older version.
+pub(crate) const MIGRATIONS: &[Migration] = &[Migration {
+    from: 1,
+    sql: V1_TO_V2,
+}];
 
 const MAGIC: &[u8; 16] = b"SQLite format 3\0";
 
@@ -326,6 +398,84 @@ mod tests {
         let (path, conn) = v1_store(dir.path());
         let e = migrate(&conn, &path, &[], 2).unwrap_err();
         assert!(matches!(e, StoreError::Corrupt { .. }), "{e:?}");
+    }
+
+    /// Every column and index of the store's tables, and the meta rows.
+    fn layout(conn: &Connection) -> Vec<String> {
+        let mut out = Vec::new();
+        for table in ["schema_version", "meta", "keys", "vals", "changes"] {
+            let mut stmt = conn
+                .prepare(&format!("PRAGMA table_info({table})"))
+                .unwrap();
+            let cols = stmt
+                .query_map([], |r| {
+                    Ok(format!(
+                        "{table}.{}: {} notnull={} default={:?} pk={}",
+                        r.get::<_, String>(1)?,
+                        r.get::<_, String>(2)?,
+                        r.get::<_, i64>(3)?,
+                        r.get::<_, Option<String>>(4)?,
+                        r.get::<_, i64>(5)?
+                    ))
+                })
+                .unwrap();
+            out.extend(cols.map(Result::unwrap));
+            let mut stmt = conn
+                .prepare(&format!("PRAGMA index_list({table})"))
+                .unwrap();
+            let mut idx: Vec<String> = stmt
+                .query_map([], |r| {
+                    Ok(format!(
+                        "{table} index unique={} origin={}",
+                        r.get::<_, i64>(2)?,
+                        r.get::<_, String>(3)?
+                    ))
+                })
+                .unwrap()
+                .map(Result::unwrap)
+                .collect();
+            idx.sort();
+            out.extend(idx);
+        }
+        let mut stmt = conn
+            .prepare("SELECT name, value FROM meta WHERE name <> 'generation' ORDER BY name")
+            .unwrap();
+        out.extend(
+            stmt.query_map([], |r| {
+                Ok(format!(
+                    "meta {} = {}",
+                    r.get::<_, String>(0)?,
+                    r.get::<_, i64>(1)?
+                ))
+            })
+            .unwrap()
+            .map(Result::unwrap),
+        );
+        out
+    }
+
+    #[test]
+    fn a_migrated_version_1_store_has_the_layout_of_a_new_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let (path, migrated) = v1_store(dir.path());
+        migrate(&migrated, &path, MIGRATIONS, SCHEMA_VERSION).unwrap();
+        assert_eq!(read_version(&migrated, &path).unwrap(), SCHEMA_VERSION);
+        let fresh = Connection::open(dir.path().join("fresh.db")).unwrap();
+        fresh
+            .execute_batch(&format!("BEGIN; {SCHEMA} COMMIT;"))
+            .unwrap();
+        assert_eq!(layout(&migrated), layout(&fresh));
+        let capacity: i64 = fresh
+            .query_row(
+                "SELECT value FROM meta WHERE name = 'change_capacity'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(
+            capacity as u64,
+            mprconfig_core::changes::DEFAULT_CHANGE_LOG_CAPACITY
+        );
     }
 
     #[test]

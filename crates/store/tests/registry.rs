@@ -412,6 +412,8 @@ enum Op {
     Subkeys(String),
     /// Visit the subkeys with some of their values inside the transaction.
     Visit(String),
+    /// Read the key's version (compared as the number of commits since the run began).
+    Version(String),
     /// Run the following ops of this transaction, then fail it.
     Abort,
 }
@@ -434,6 +436,7 @@ fn op_strategy() -> impl Strategy<Value = Op> {
         path_strategy().prop_map(Op::List),
         path_strategy().prop_map(Op::Subkeys),
         path_strategy().prop_map(Op::Visit),
+        path_strategy().prop_map(Op::Version),
         Just(Op::Abort),
     ]
 }
@@ -616,7 +619,9 @@ fn an_error_from_the_store_visitor_callback_ends_the_walk() {
 }
 
 /// Applies one transaction's ops; results (including error codes) are part of the comparison.
-fn apply(reg: &impl Registry, ops: &[Op]) -> (Vec<String>, Option<WinError>) {
+/// Versions are the generation of the commit that last changed the key in both stores, so
+/// they are compared relative to `base`, the generation at which the run began.
+fn apply(reg: &impl Registry, ops: &[Op], base: u64) -> (Vec<String>, Option<WinError>) {
     let mut log = Vec::new();
     let outcome = reg.transact(TxMode::Write, &mut |tx| {
         log.clear();
@@ -629,6 +634,9 @@ fn apply(reg: &impl Registry, ops: &[Op]) -> (Vec<String>, Option<WinError>) {
                 Op::List(p) => tx.subkeys_with_values(p).map(|l| format!("{l:?}")),
                 Op::Subkeys(p) => tx.subkeys(p).map(|l| format!("{l:?}")),
                 Op::Visit(p) => visit(tx, p, &["X", ""]).map(|l| format!("{l:?}")),
+                Op::Version(p) => tx
+                    .key_version(p)
+                    .map(|v| format!("{:?}", v.map(|v| v.raw().checked_sub(base)))),
                 Op::Abort => return Err(Error::new(WinError::ERROR_INVALID_DATA, "abort")),
             };
             log.push(match r {
@@ -672,6 +680,23 @@ fn dump(reg: &impl Registry) -> Vec<(String, Vec<(String, RegValue)>)> {
     .unwrap()
 }
 
+/// Every key below `T` with its version relative to `base` (see [`apply`]).
+fn versions(reg: &impl Registry, base: u64) -> Vec<(String, Option<u64>)> {
+    let paths: Vec<String> = dump(reg).into_iter().map(|(p, _)| p).collect();
+    reg.transact(TxMode::Read, &mut |tx| {
+        paths
+            .iter()
+            .map(|p| {
+                Ok((
+                    p.clone(),
+                    tx.key_version(p)?.and_then(|v| v.raw().checked_sub(base)),
+                ))
+            })
+            .collect()
+    })
+    .unwrap()
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
 
@@ -689,13 +714,18 @@ proptest! {
             .read_connections(2)
             .open(dir.path().join("router.db"))
             .unwrap();
+        let base = store.generation().unwrap();
         for ops in &txs {
-            let got = apply(&store, ops);
-            let want = apply(&model, ops);
+            let got = apply(&store, ops, base);
+            let want = apply(&model, ops, 0);
             prop_assert_eq!(&got, &want);
             prop_assert_eq!(dump(&store), dump(&model));
             prop_assert_eq!(dump(&other), dump(&model));
             prop_assert_eq!(dump(&readers), dump(&model));
+            let want = versions(&model, 0);
+            prop_assert_eq!(&versions(&store, base), &want);
+            prop_assert_eq!(&versions(&other, base), &want);
+            prop_assert_eq!(&versions(&readers, base), &want);
         }
         drop(store);
         prop_assert_eq!(dump(&reopen(&dir)), dump(&model));

@@ -6,11 +6,21 @@
 //! a transaction that returns `Err` (or panics) replays the log backwards and leaves no trace,
 //! and a committed one costs only what it changed. A `RwLock` makes it thread-safe: reads
 //! share, a writer is exclusive for its whole transaction.
+//!
+//! Each key carries a version (the generation of the commit that last changed it), and the
+//! registry keeps a change log in memory (the last [`DEFAULT_CHANGE_LOG_CAPACITY`] changes
+//! unless [`MemRegistry::with_change_log_capacity`] says otherwise); watchers wait on a
+//! condition variable that every commit signals.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
-use std::sync::{Arc, PoisonError, RwLock};
+use std::sync::{Arc, Condvar, Mutex, PoisonError, RwLock};
+use std::time::{Duration, Instant};
 
+use crate::changes::{
+    Change, ChangeLogTx, ChangePage, ChangeRecord, ChangeWaiter, DEFAULT_CHANGE_LOG_CAPACITY,
+    Version, position_lost,
+};
 use crate::registry::{check_path, fold, names_equal};
 use crate::{Error, RegValue, Registry, RegistryTx, Result, TxMode, WinError};
 
@@ -27,16 +37,19 @@ struct KeyNode {
     /// Folded child name → (sequence number, child).
     child_index: HashMap<String, (u64, KeyId)>,
     values: Values,
+    /// The generation of the commit that created the key or last changed its values.
+    version: u64,
 }
 
 impl KeyNode {
-    fn new(name: String, parent: KeyId) -> Self {
+    fn new(name: String, parent: KeyId, version: u64) -> Self {
         KeyNode {
             name,
             parent,
             children: BTreeMap::new(),
             child_index: HashMap::new(),
             values: Vec::new(),
+            version,
         }
     }
 
@@ -51,6 +64,13 @@ struct State {
     free: Vec<KeyId>,
     next_seq: u64,
     generation: u64,
+    /// The change log: the most recent changes, oldest first.
+    changes: VecDeque<Change>,
+    /// The sequence number of the last change appended.
+    change_seq: u64,
+    /// The highest sequence number trimmed from the log (0: none).
+    trimmed: u64,
+    change_capacity: u64,
 }
 
 /// One step of a write transaction, with what is needed to take it back.
@@ -79,15 +99,24 @@ enum Undo {
         name: String,
         value: RegValue,
     },
+    VersionSet {
+        key: KeyId,
+        old: u64,
+    },
+    ChangeAppended,
 }
 
 impl State {
-    fn new() -> Self {
+    fn new(change_capacity: u64) -> Self {
         State {
-            nodes: vec![Some(KeyNode::new(String::new(), ROOT))],
+            nodes: vec![Some(KeyNode::new(String::new(), ROOT, 0))],
             free: Vec::new(),
             next_seq: 0,
             generation: 0,
+            changes: VecDeque::new(),
+            change_seq: 0,
+            trimmed: 0,
+            change_capacity,
         }
     }
 
@@ -181,6 +210,11 @@ impl State {
                     name,
                     value,
                 } => self.node_mut(key).values.insert(index, (name, value)),
+                Undo::VersionSet { key, old } => self.node_mut(key).version = old,
+                Undo::ChangeAppended => {
+                    self.changes.pop_back();
+                    self.change_seq -= 1;
+                }
             }
         }
     }
@@ -192,6 +226,24 @@ impl State {
             }
         }
         self.generation += 1;
+        while self.changes.len() as u64 > self.change_capacity {
+            if let Some(old) = self.changes.pop_front() {
+                self.trimmed = old.seq;
+            }
+        }
+    }
+
+    /// Marks `key` as changed by the running write transaction.
+    fn touch(&mut self, key: KeyId, undo: &mut Vec<Undo>) {
+        let version = self.generation + 1;
+        let node = self.node_mut(key);
+        if node.version != version {
+            undo.push(Undo::VersionSet {
+                key,
+                old: node.version,
+            });
+            node.version = version;
+        }
     }
 
     fn full_path(&self, mut id: KeyId) -> String {
@@ -214,6 +266,14 @@ impl State {
 #[derive(Debug)]
 pub struct MemRegistry {
     state: RwLock<State>,
+    /// The generation of the last commit, signalled to waiting watchers.
+    commits: Arc<Commits>,
+}
+
+#[derive(Debug, Default)]
+struct Commits {
+    generation: Mutex<u64>,
+    signal: Condvar,
 }
 
 impl Default for MemRegistry {
@@ -223,10 +283,33 @@ impl Default for MemRegistry {
 }
 
 impl MemRegistry {
-    /// An empty registry at generation 0.
+    /// An empty registry at generation 0, keeping the last [`DEFAULT_CHANGE_LOG_CAPACITY`]
+    /// changes.
     pub fn new() -> Self {
+        Self::with_change_log_capacity(DEFAULT_CHANGE_LOG_CAPACITY)
+    }
+
+    /// An empty registry whose change log keeps the last `capacity` changes.
+    ///
+    /// ```
+    /// use mprconfig_core::{MemRegistry, RegistryConfig, RouterConfig, WinError};
+    /// use std::sync::Arc;
+    ///
+    /// let config = Arc::new(RegistryConfig::new(MemRegistry::with_change_log_capacity(2)));
+    /// config.install(&[])?;
+    /// for _ in 0..3 {
+    ///     config.filter_set_info(mprconfig_core::pid::IP, true)?;
+    /// }
+    /// // Changes 1 and 2 were trimmed: resuming after 0 is refused, after 2 works.
+    /// let e = Arc::clone(&config).watch(Some(0)).err().unwrap();
+    /// assert_eq!(e.code, WinError::ERROR_JOURNAL_ENTRY_DELETED);
+    /// assert!(Arc::clone(&config).watch(Some(2)).is_ok());
+    /// # Ok::<(), mprconfig_core::Error>(())
+    /// ```
+    pub fn with_change_log_capacity(capacity: u64) -> Self {
         MemRegistry {
-            state: RwLock::new(State::new()),
+            state: RwLock::new(State::new(capacity)),
+            commits: Arc::default(),
         }
     }
 
@@ -273,6 +356,14 @@ impl Registry for MemRegistry {
                 match outcome {
                     Ok(Ok(value)) => {
                         guard.commit(undo);
+                        let generation = guard.generation;
+                        drop(guard);
+                        *self
+                            .commits
+                            .generation
+                            .lock()
+                            .unwrap_or_else(PoisonError::into_inner) = generation;
+                        self.commits.signal.notify_all();
                         Ok(value)
                     }
                     Ok(Err(e)) => {
@@ -297,6 +388,43 @@ impl Registry for MemRegistry {
             .unwrap_or_else(PoisonError::into_inner)
             .generation)
     }
+
+    fn change_waiter(&self) -> Result<Box<dyn ChangeWaiter>> {
+        Ok(Box::new(MemWaiter {
+            commits: Arc::clone(&self.commits),
+        }))
+    }
+}
+
+/// Waits on the registry's commit signal.
+struct MemWaiter {
+    commits: Arc<Commits>,
+}
+
+impl ChangeWaiter for MemWaiter {
+    fn wait(&mut self, generation: u64, timeout: Duration) -> Result<()> {
+        let deadline = Instant::now() + timeout;
+        let mut g = self
+            .commits
+            .generation
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        // The signal is set under the lock after every commit, so a commit after the caller's
+        // read is either seen here or wakes the wait below.
+        while *g == generation {
+            let now = Instant::now();
+            if now >= deadline {
+                break;
+            }
+            g = self
+                .commits
+                .signal
+                .wait_timeout(g, deadline - now)
+                .unwrap_or_else(PoisonError::into_inner)
+                .0;
+        }
+        Ok(())
+    }
 }
 
 impl<R: Registry> Registry for Arc<R> {
@@ -310,6 +438,10 @@ impl<R: Registry> Registry for Arc<R> {
 
     fn generation(&self) -> Result<u64> {
         (**self).generation()
+    }
+
+    fn change_waiter(&self) -> Result<Box<dyn ChangeWaiter>> {
+        (**self).change_waiter()
     }
 }
 
@@ -359,7 +491,8 @@ impl RegistryTx for MemTx<'_> {
             id = match state.node(id).child_index.get(&folded) {
                 Some(&(_, child)) => child,
                 None => {
-                    let child = state.alloc(KeyNode::new(part.to_owned(), id));
+                    let version = state.generation + 1;
+                    let child = state.alloc(KeyNode::new(part.to_owned(), id, version));
                     let seq = state.next_seq;
                     state.next_seq += 1;
                     state.attach(id, child, seq, folded);
@@ -413,6 +546,7 @@ impl RegistryTx for MemTx<'_> {
         }
         let (state, undo) = self.write()?;
         let key = state.find_existing(path)?;
+        state.touch(key, undo);
         let node = state.node_mut(key);
         match node.value_index(name) {
             Some(index) => {
@@ -444,6 +578,7 @@ impl RegistryTx for MemTx<'_> {
             name,
             value,
         });
+        state.touch(key, undo);
         Ok(true)
     }
 
@@ -468,6 +603,53 @@ impl RegistryTx for MemTx<'_> {
 
     fn generation(&mut self) -> Result<u64> {
         Ok(self.state().generation)
+    }
+
+    fn key_version(&mut self, path: &str) -> Result<Option<Version>> {
+        check_path(path)?;
+        let state = self.state();
+        Ok(state
+            .find(path)
+            .map(|id| Version::from_raw(state.node(id).version)))
+    }
+
+    fn change_log(&mut self) -> Option<&mut dyn ChangeLogTx> {
+        Some(self)
+    }
+}
+
+impl ChangeLogTx for MemTx<'_> {
+    fn append_change(&mut self, change: &ChangeRecord) -> Result<u64> {
+        let (state, undo) = self.write()?;
+        state.change_seq += 1;
+        let seq = state.change_seq;
+        let generation = state.generation + 1;
+        state.changes.push_back(Change {
+            seq,
+            generation,
+            kind: change.kind,
+            object: change.object.clone(),
+            version: change.version,
+        });
+        undo.push(Undo::ChangeAppended);
+        Ok(seq)
+    }
+
+    fn changes_after(&mut self, after: u64, max: usize) -> Result<ChangePage> {
+        let state = self.state();
+        if after < state.trimmed || after > state.change_seq {
+            return Err(position_lost(after, state.trimmed, state.change_seq));
+        }
+        // Sequence numbers are consecutive: the first one kept is trimmed + 1.
+        let skip = usize::try_from(after - state.trimmed).unwrap_or(usize::MAX);
+        Ok(ChangePage {
+            changes: state.changes.iter().skip(skip).take(max).cloned().collect(),
+            last_seq: state.change_seq,
+        })
+    }
+
+    fn last_seq(&mut self) -> Result<u64> {
+        Ok(self.state().change_seq)
     }
 }
 

@@ -488,3 +488,86 @@ mod props {
         }
     }
 }
+
+#[test]
+fn key_versions_move_with_their_own_values_and_roll_back_with_the_transaction() {
+    let r = MemRegistry::new();
+    let version = |path: &str| read(&r, |tx| tx.key_version(path)).unwrap();
+    write(&r, |tx| tx.create_key(r"K\Child").map(|_| ())).unwrap();
+    let created = version("K").unwrap();
+    assert_eq!(version(r"k\CHILD"), Some(created), "created in one commit");
+    write(&r, |tx| tx.set_value(r"K\Child", "V", &RegValue::dword(1))).unwrap();
+    assert_eq!(
+        version("K"),
+        Some(created),
+        "a child's change is not the key's"
+    );
+    let child = version(r"K\Child").unwrap();
+    assert_ne!(child, created);
+    // Deleting a missing value changes nothing; deleting a present one does.
+    write(&r, |tx| tx.delete_value(r"K\Child", "Missing").map(|_| ())).unwrap();
+    assert_eq!(version(r"K\Child"), Some(child));
+    let e = write(&r, |tx| {
+        tx.set_value(r"K\Child", "V", &RegValue::dword(2))?;
+        Err::<(), _>(Error::invalid_parameter("abandon"))
+    })
+    .unwrap_err();
+    assert_eq!(e.code, WinError::ERROR_INVALID_PARAMETER);
+    assert_eq!(version(r"K\Child"), Some(child), "rolled back");
+    write(&r, |tx| tx.delete_key_tree(r"K\Child").map(|_| ())).unwrap();
+    assert_eq!(version(r"K\Child"), None);
+    write(&r, |tx| {
+        tx.create_key(r"K\Child")?;
+        tx.set_value(r"K\Child", "V", &RegValue::dword(1))
+    })
+    .unwrap();
+    assert_ne!(
+        version(r"K\Child"),
+        Some(child),
+        "a new key never reuses a version"
+    );
+}
+
+#[test]
+fn change_log_appends_commit_and_roll_back_with_their_transaction() {
+    use crate::changes::{ChangeKind, ChangeRecord, ChangedObject};
+    let r = MemRegistry::with_change_log_capacity(2);
+    let record = ChangeRecord {
+        kind: ChangeKind::Changed,
+        object: ChangedObject::Server,
+        version: None,
+    };
+    let append = |tx: &mut dyn RegistryTx| match tx.change_log() {
+        Some(log) => log.append_change(&record),
+        None => Err(Error::from(WinError::ERROR_JOURNAL_NOT_ACTIVE)),
+    };
+    assert_eq!(write(&r, append).unwrap(), 1);
+    let _ = write(&r, |tx| {
+        append(tx)?;
+        Err::<u64, _>(Error::invalid_parameter("abandon"))
+    });
+    assert_eq!(
+        write(&r, append).unwrap(),
+        2,
+        "the rolled-back number is reused"
+    );
+    assert_eq!(
+        read(&r, |tx| append(tx)).unwrap_err().code,
+        WinError::ERROR_ACCESS_DENIED
+    );
+    assert_eq!(write(&r, append).unwrap(), 3);
+    let page = read(&r, |tx| tx.change_log().unwrap().changes_after(1, 10)).unwrap();
+    assert_eq!(
+        page.changes.iter().map(|c| c.seq).collect::<Vec<_>>(),
+        [2, 3]
+    );
+    assert_eq!(page.last_seq, 3);
+    assert!(
+        page.changes
+            .windows(2)
+            .all(|w| w[0].generation < w[1].generation)
+    );
+    // Capacity 2: change 1 is gone.
+    let e = read(&r, |tx| tx.change_log().unwrap().changes_after(0, 10)).unwrap_err();
+    assert_eq!(e.code, WinError::ERROR_JOURNAL_ENTRY_DELETED);
+}

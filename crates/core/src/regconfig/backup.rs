@@ -3,15 +3,16 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use super::RegistryConfig;
 use super::checks::check_interface_name;
-use super::index::IndexChange;
+use super::log::record;
 use super::values::val;
+use super::{RegistryConfig, WriteCtx};
+use crate::changes::{ChangeKind, ChangedObject};
 use crate::info;
 use crate::layout as l;
 use crate::regfile::{self, RegKey};
 use crate::registry::{REG_BINARY, REG_MULTI_SZ, REG_SZ, fold, names_equal};
-use crate::{Error, Registry, Result, WinError, bail};
+use crate::{Error, Registry, RegistryTx, Result, WinError, bail};
 
 pub(super) fn under_root(path: &str, root: &str) -> bool {
     let (p, r) = (fold(path), fold(root));
@@ -145,16 +146,31 @@ pub(super) fn backup<R: Registry>(c: &RegistryConfig<R>) -> Result<Vec<u8>> {
     Ok(regfile::encode(&keys))
 }
 
-pub(super) fn restore<R: Registry>(c: &RegistryConfig<R>, backup: &[u8]) -> Result<()> {
+/// The checks of `restore` before the transaction: the file decodes and validates; the keys
+/// to import.
+pub(super) fn check_restore(backup: &[u8]) -> Result<Vec<RegKey>> {
     let keys = regfile::decode(backup)?;
     validate_backup(&keys)?;
-    c.write(|tx| {
-        for root in l::BACKUP_ROOTS {
-            tx.delete_key_tree(root)?;
-        }
-        regfile::import_keys(tx, &keys)?;
-        Ok(((), IndexChange::Rebuild))
-    })
+    Ok(keys)
+}
+
+pub(super) fn restore<R: Registry>(c: &RegistryConfig<R>, backup: &[u8]) -> Result<()> {
+    let keys = check_restore(backup)?;
+    c.write(|tx, ctx| restore_in::<R>(tx, ctx, &keys))
+}
+
+/// `restore` of validated keys inside a write transaction.
+pub(super) fn restore_in<R: Registry>(
+    tx: &mut dyn RegistryTx,
+    ctx: &mut WriteCtx,
+    keys: &[RegKey],
+) -> Result<()> {
+    for root in l::BACKUP_ROOTS {
+        tx.delete_key_tree(root)?;
+    }
+    regfile::import_keys(tx, keys)?;
+    RegistryConfig::<R>::tx_rebuild(ctx);
+    record(tx, ChangeKind::Replaced, ChangedObject::Configuration, None)
 }
 
 #[cfg(test)]

@@ -2,13 +2,14 @@
 //! values of a FULL_ROUTER interface, including its traffic selectors.
 
 use super::RegistryConfig;
-use super::index::IndexChange;
-use super::interfaces::resolve_interface;
+use super::interfaces::{resolve_interface, stored_id};
+use super::log::record;
 use super::tunnels::{read_policy, write_policy};
 use super::values::{bytes, dword, set_binary_or_delete, set_dword, val};
+use crate::changes::{ChangeKind, ChangedObject};
 use crate::layout as l;
 use crate::model::*;
-use crate::{Registry, Result, WinError, bail};
+use crate::{Registry, RegistryTx, Result, WinError, bail};
 
 const TS_RECORD_LEN: usize = 52;
 
@@ -73,7 +74,8 @@ const CUSTOM_VALUES: [&str; 7] = [
     l::TRAFFIC_SELECTORS_RESPONDER,
 ];
 
-fn check_custom_info(info: &CustomInfoEx) -> Result<()> {
+/// The argument checks of `interface_set_custom_info`.
+pub(super) fn check_custom_info(info: &CustomInfoEx) -> Result<()> {
     if info.flags & !MPRAPI_IF_CUSTOM_CONFIG_FOR_IKEV2 != 0 {
         bail!(
             WinError::ERROR_INVALID_PARAMETER,
@@ -148,37 +150,56 @@ pub(super) fn set<R: Registry>(
     info: &CustomInfoEx,
 ) -> Result<()> {
     check_custom_info(info)?;
-    c.write(|tx| {
-        let (iface, _) = resolve_interface(tx, id)?;
-        if iface.if_type != InterfaceType::FULL_ROUTER {
-            bail!(
-                WinError::ERROR_INVALID_PARAMETER,
-                "interface {:?} is not a FULL_ROUTER interface: it has no custom IKEv2 configuration",
-                iface.name
-            );
+    c.write(|tx, _| set_in(tx, id, info))
+}
+
+/// `interface_set_custom_info` inside a write transaction (arguments checked by
+/// [`check_custom_info`]).
+pub(super) fn set_in(tx: &mut dyn RegistryTx, id: &InterfaceId, info: &CustomInfoEx) -> Result<()> {
+    let (iface, _) = resolve_interface(tx, id)?;
+    if iface.if_type != InterfaceType::FULL_ROUTER {
+        bail!(
+            WinError::ERROR_INVALID_PARAMETER,
+            "interface {:?} is not a FULL_ROUTER interface: it has no custom IKEv2 configuration",
+            iface.name
+        );
+    }
+    let path = l::interface_key(id.key);
+    let policy_path = format!(r"{path}\{}", l::IKEV2_CUSTOM_POLICY);
+    if info.flags == 0 {
+        for name in CUSTOM_VALUES {
+            tx.delete_value(&path, name)?;
         }
-        let path = l::interface_key(id.key);
-        let policy_path = format!(r"{path}\{}", l::IKEV2_CUSTOM_POLICY);
-        if info.flags == 0 {
-            for name in CUSTOM_VALUES {
-                tx.delete_value(&path, name)?;
-            }
-            tx.delete_key_tree(&policy_path)?;
-            return Ok(((), IndexChange::Unchanged));
-        }
+        tx.delete_key_tree(&policy_path)?;
+    } else {
         let ike = &info.ikev2;
         set_dword(tx, &path, l::SA_LIFE_TIME, ike.sa_lifetime)?;
         set_dword(tx, &path, l::SA_MAX_DATA_SIZE, ike.sa_data_size)?;
-        set_binary_or_delete(tx, &path, l::MACHINE_CERTIFICATE_NAME, &ike.certificate_name)?;
-        set_binary_or_delete(tx, &path, l::MACHINE_CERTIFICATE_HASH, &ike.certificate_hash)?;
+        set_binary_or_delete(
+            tx,
+            &path,
+            l::MACHINE_CERTIFICATE_NAME,
+            &ike.certificate_name,
+        )?;
+        set_binary_or_delete(
+            tx,
+            &path,
+            l::MACHINE_CERTIFICATE_HASH,
+            &ike.certificate_hash,
+        )?;
         set_dword(tx, &path, l::MM_SA_LIFE_TIME, ike.mm_sa_lifetime)?;
         let ti = encode_selectors(&ike.traffic_selectors_initiator);
         set_binary_or_delete(tx, &path, l::TRAFFIC_SELECTORS_INITIATOR, &ti)?;
         let tr = encode_selectors(&ike.traffic_selectors_responder);
         set_binary_or_delete(tx, &path, l::TRAFFIC_SELECTORS_RESPONDER, &tr)?;
         write_policy(tx, &policy_path, ike.custom_policy.as_ref())?;
-        Ok(((), IndexChange::Unchanged))
-    })
+    }
+    record(
+        tx,
+        ChangeKind::Changed,
+        ChangedObject::Interface(stored_id(id, &iface)),
+        Some(&path),
+    )
 }
 
 #[cfg(test)]

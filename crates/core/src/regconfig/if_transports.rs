@@ -4,10 +4,11 @@
 use super::RegistryConfig;
 use super::Values;
 use super::checks::{check_blob, transport_key_name};
-use super::index::IndexChange;
-use super::interfaces::resolve_interface;
+use super::interfaces::{resolve_interface, stored_id};
+use super::log::{self, record};
 use super::transports::{create_protocol_key, find_by_protocol, list_by_protocol};
 use super::values::{bytes, page};
+use crate::changes::{ChangeKind, Version, Versioned};
 use crate::layout as l;
 use crate::model::*;
 use crate::{Error, RegValue, Registry, RegistryTx, Result, WinError};
@@ -22,16 +23,36 @@ fn no_such_if_transport(iface: &InterfaceId, protocol_id: u32) -> Error {
     )
 }
 
-fn resolve_if_transport(tx: &mut dyn RegistryTx, id: &IfTransportId) -> Result<(String, Values)> {
-    resolve_interface(tx, &id.interface)?;
+/// The key path and values of an interface-transport, and its interface's stored handle;
+/// 905 if the interface or the transport is gone.
+pub(super) fn resolve_if_transport(
+    tx: &mut dyn RegistryTx,
+    id: &IfTransportId,
+) -> Result<(String, Values, InterfaceId)> {
+    let (iface, _) = resolve_interface(tx, &id.interface)?;
+    let stored = stored_id(&id.interface, &iface);
     find_by_protocol(tx, &l::interface_key(id.interface.key), id.protocol_id)?
         .map(|(name, values)| {
             (
                 format!(r"{}\{name}", l::interface_key(id.interface.key)),
                 values,
+                stored,
             )
         })
         .ok_or_else(|| no_such_if_transport(&id.interface, id.protocol_id))
+}
+
+/// The version of an interface-transport: the version of its key.
+pub(super) fn if_transport_version(tx: &mut dyn RegistryTx, id: &IfTransportId) -> Result<Version> {
+    let (path, _, _) = resolve_if_transport(tx, id)?;
+    tx.key_version(&path)?
+        .ok_or_else(|| no_such_if_transport(&id.interface, id.protocol_id))
+}
+
+/// The argument checks of `if_transport_add`.
+pub(super) fn check_add(name: Option<&str>, info: Option<&[u8]>) -> Result<()> {
+    name.map(transport_key_name).transpose()?;
+    check_blob(info, "interface info")
 }
 
 pub(super) fn add<R: Registry>(
@@ -41,39 +62,60 @@ pub(super) fn add<R: Registry>(
     name: Option<&str>,
     info: Option<&[u8]>,
 ) -> Result<IfTransportId> {
+    check_add(name, info)?;
+    c.write(|tx, _| add_in(tx, interface, protocol_id, name, info))
+}
+
+/// `if_transport_add` inside a write transaction (arguments checked by [`check_add`]).
+pub(super) fn add_in(
+    tx: &mut dyn RegistryTx,
+    interface: &InterfaceId,
+    protocol_id: u32,
+    name: Option<&str>,
+    info: Option<&[u8]>,
+) -> Result<IfTransportId> {
     let name = name.map(transport_key_name).transpose()?;
-    check_blob(info, "interface info")?;
-    c.write(|tx| {
-        resolve_interface(tx, interface)?;
-        let parent = l::interface_key(interface.key);
-        let path = match find_by_protocol(tx, &parent, protocol_id)? {
-            Some((sub, _)) => format!(r"{parent}\{sub}"),
-            None => {
-                let sub = name
-                    .clone()
-                    .unwrap_or_else(|| l::default_transport_name(protocol_id));
-                create_protocol_key(tx, &parent, &sub, protocol_id)?
-            }
-        };
-        if let Some(blob) = info {
-            tx.set_value(&path, l::INTERFACE_INFO, &RegValue::binary(blob))?;
+    let (iface, _) = resolve_interface(tx, interface)?;
+    let parent = l::interface_key(interface.key);
+    let (path, created) = match find_by_protocol(tx, &parent, protocol_id)? {
+        Some((sub, _)) => (format!(r"{parent}\{sub}"), false),
+        None => {
+            let sub = name.unwrap_or_else(|| l::default_transport_name(protocol_id));
+            (create_protocol_key(tx, &parent, &sub, protocol_id)?, true)
         }
-        Ok((
-            IfTransportId {
-                interface: interface.clone(),
-                protocol_id,
-            },
-            IndexChange::Unchanged,
-        ))
+    };
+    if let Some(blob) = info {
+        tx.set_value(&path, l::INTERFACE_INFO, &RegValue::binary(blob))?;
+    }
+    if created || info.is_some() {
+        let kind = if created {
+            ChangeKind::Created
+        } else {
+            ChangeKind::Changed
+        };
+        let object = log::if_transport(&stored_id(interface, &iface), protocol_id);
+        record(tx, kind, object, Some(&path))?;
+    }
+    Ok(IfTransportId {
+        interface: interface.clone(),
+        protocol_id,
     })
 }
 
 pub(super) fn remove<R: Registry>(c: &RegistryConfig<R>, id: &IfTransportId) -> Result<()> {
-    c.write(|tx| {
-        let (path, _) = resolve_if_transport(tx, id)?;
-        tx.delete_key_tree(&path)?;
-        Ok(((), IndexChange::Unchanged))
-    })
+    c.write(|tx, _| remove_in(tx, id))
+}
+
+/// `if_transport_remove` inside a write transaction.
+pub(super) fn remove_in(tx: &mut dyn RegistryTx, id: &IfTransportId) -> Result<()> {
+    let (path, _, stored) = resolve_if_transport(tx, id)?;
+    tx.delete_key_tree(&path)?;
+    record(
+        tx,
+        ChangeKind::Deleted,
+        log::if_transport(&stored, id.protocol_id),
+        None,
+    )
 }
 
 pub(super) fn get_handle<R: Registry>(
@@ -93,7 +135,28 @@ pub(super) fn get_info<R: Registry>(
     c: &RegistryConfig<R>,
     id: &IfTransportId,
 ) -> Result<Option<Vec<u8>>> {
-    c.read(|tx| resolve_if_transport(tx, id).map(|(_, v)| bytes(&v, l::INTERFACE_INFO)))
+    c.read(|tx| resolve_if_transport(tx, id).map(|(_, v, _)| bytes(&v, l::INTERFACE_INFO)))
+}
+
+pub(super) fn get_info_versioned<R: Registry>(
+    c: &RegistryConfig<R>,
+    id: &IfTransportId,
+) -> Result<Versioned<Option<Vec<u8>>>> {
+    c.read(|tx| {
+        let (path, values, _) = resolve_if_transport(tx, id)?;
+        let version = tx
+            .key_version(&path)?
+            .ok_or_else(|| no_such_if_transport(&id.interface, id.protocol_id))?;
+        Ok(Versioned {
+            value: bytes(&values, l::INTERFACE_INFO),
+            version,
+        })
+    })
+}
+
+/// The argument checks of `if_transport_set_info`.
+pub(super) fn check_set_info(info: &[u8]) -> Result<()> {
+    check_blob(Some(info), "interface info")
 }
 
 pub(super) fn set_info<R: Registry>(
@@ -101,12 +164,21 @@ pub(super) fn set_info<R: Registry>(
     id: &IfTransportId,
     info: &[u8],
 ) -> Result<()> {
-    check_blob(Some(info), "interface info")?;
-    c.write(|tx| {
-        let (path, _) = resolve_if_transport(tx, id)?;
-        tx.set_value(&path, l::INTERFACE_INFO, &RegValue::binary(info))?;
-        Ok(((), IndexChange::Unchanged))
-    })
+    check_set_info(info)?;
+    c.write(|tx, _| set_info_in(tx, id, info))
+}
+
+/// `if_transport_set_info` inside a write transaction (arguments checked by
+/// [`check_set_info`]).
+pub(super) fn set_info_in(tx: &mut dyn RegistryTx, id: &IfTransportId, info: &[u8]) -> Result<()> {
+    let (path, _, stored) = resolve_if_transport(tx, id)?;
+    tx.set_value(&path, l::INTERFACE_INFO, &RegValue::binary(info))?;
+    record(
+        tx,
+        ChangeKind::Changed,
+        log::if_transport(&stored, id.protocol_id),
+        Some(&path),
+    )
 }
 
 pub(super) fn list<R: Registry>(

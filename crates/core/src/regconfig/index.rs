@@ -2,14 +2,20 @@
 //!
 //! Both describe one registry generation exactly and are thrown away when the generation
 //! moves (a write by anyone) — except after this value's own writes, which advance the index
-//! in place with what they changed ([`IndexChange`]), so a warm index makes name lookups O(1).
+//! in place with what they changed, so a warm index makes name lookups O(1).
+//!
+//! Inside a write transaction the shared index is never changed: the transaction keeps its own
+//! changes beside it ([`TxIndex`]), looks names up through both (so a batch that creates and
+//! then names an interface finds it), and hands them to the shared index only once it has
+//! committed. A transaction that fails therefore leaves the caches exactly as they were, and
+//! other threads reading meanwhile never see uncommitted names.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::{Arc, PoisonError};
 
-use super::RegistryConfig;
 use super::interfaces::{INTERFACE_VALUES, interface_entry, parse_interface_lent};
 use super::values::is_not_found;
+use super::{RegistryConfig, WriteCtx};
 use crate::layout as l;
 use crate::model::*;
 use crate::registry::fold;
@@ -28,16 +34,22 @@ pub(super) struct NameIndex {
     shadowed: usize,
 }
 
-/// What a committed write did to the interface index.
-pub(super) enum IndexChange {
-    /// Nothing the index records changed.
-    Unchanged,
-    /// An interface was created.
-    Inserted { key: u32, name: String },
-    /// An interface was deleted.
-    Removed { key: u32, name: String },
-    /// Anything could have changed (install, restore).
-    Rebuild,
+/// The interface index as one write transaction sees it.
+pub(super) enum TxIndex {
+    /// The transaction has not changed anything the index records: the shared index, at the
+    /// generation the transaction started from, is exact for it.
+    Clean,
+    /// The transaction's own changes on top of the shared index at the start generation:
+    /// folded name → `Some((key, name))` created or `None` deleted; key number → present.
+    Delta {
+        names: HashMap<String, Option<(u32, String)>>,
+        keys: BTreeMap<u32, bool>,
+    },
+    /// An index built inside the transaction after it changed things: exact for it.
+    Local(NameIndex),
+    /// The transaction changed more than can be tracked (install, restore, deleting a name
+    /// another key shadows): the next lookup builds a [`TxIndex::Local`] one.
+    Stale,
 }
 
 impl NameIndex {
@@ -102,36 +114,187 @@ impl NameIndex {
 }
 
 impl<R: Registry> RegistryConfig<R> {
-    pub(super) fn advance_index(&self, seen: u64, change: IndexChange) {
-        let mut guard = self.index.lock().unwrap_or_else(PoisonError::into_inner);
-        let Some(index) = guard.as_mut() else { return };
-        if index.generation != seen {
-            return; // stale or newer: the generation check rebuilds it when needed
+    /// Runs `f` on the shared index if it describes `generation`.
+    fn shared_at<T>(&self, generation: u64, f: impl FnOnce(&NameIndex) -> T) -> Option<T> {
+        let guard = self.index.lock().unwrap_or_else(PoisonError::into_inner);
+        guard.as_ref().filter(|i| i.generation == generation).map(f)
+    }
+
+    /// The index of this transaction's own view, built from `tx` when the transaction has
+    /// changed things the shared index cannot account for.
+    fn local_index<'c>(tx: &mut dyn RegistryTx, ctx: &'c mut WriteCtx) -> Result<&'c NameIndex> {
+        if !matches!(ctx.index, TxIndex::Local(_)) {
+            // The generation of a local index is only set when it is published.
+            ctx.index = TxIndex::Local(NameIndex::build(tx, ctx.start)?);
         }
-        match change {
-            IndexChange::Unchanged => {}
-            IndexChange::Inserted { key, name } => {
-                index.keys.insert(key);
-                index.by_name.insert(fold(&name), (key, name));
+        match &ctx.index {
+            TxIndex::Local(index) => Ok(index),
+            _ => Err(Error::new(
+                WinError::ERROR_INTERNAL_ERROR,
+                "transaction index missing",
+            )),
+        }
+    }
+
+    /// The interface of a folded name as the running write transaction sees it.
+    pub(super) fn tx_lookup(
+        &self,
+        tx: &mut dyn RegistryTx,
+        ctx: &mut WriteCtx,
+        folded: &str,
+    ) -> Result<Option<(u32, String)>> {
+        match &ctx.index {
+            // Nothing changed yet: the shared index (built from this transaction if it must
+            // be) is exact.
+            TxIndex::Clean => return self.with_index(tx, |i| i.by_name.get(folded).cloned()),
+            TxIndex::Delta { names, .. } => {
+                if let Some(entry) = names.get(folded) {
+                    return Ok(entry.clone());
+                }
+                if let Some(hit) = self.shared_at(ctx.start, |i| i.by_name.get(folded).cloned()) {
+                    return Ok(hit);
+                }
             }
-            IndexChange::Removed { key, name } => {
-                if index.shadowed > 0 {
-                    *guard = None;
+            TxIndex::Local(index) => return Ok(index.by_name.get(folded).cloned()),
+            TxIndex::Stale => {}
+        }
+        Ok(Self::local_index(tx, ctx)?.by_name.get(folded).cloned())
+    }
+
+    /// The key number the next interface of the running write transaction gets (max + 1).
+    pub(super) fn tx_next_key(&self, tx: &mut dyn RegistryTx, ctx: &mut WriteCtx) -> Result<u32> {
+        match &ctx.index {
+            TxIndex::Clean => return self.with_index(tx, NameIndex::next_key)?,
+            TxIndex::Delta { keys, .. } => {
+                let merged = self.shared_at(ctx.start, |i| {
+                    let base = i
+                        .keys
+                        .iter()
+                        .rev()
+                        .find(|k| keys.get(k) != Some(&false))
+                        .copied();
+                    let added = keys
+                        .iter()
+                        .filter(|(_, present)| **present)
+                        .map(|(k, _)| *k);
+                    base.into_iter().chain(added).max()
+                });
+                match merged {
+                    Some(None) => return Ok(0),
+                    Some(Some(max)) if max < u32::MAX => return Ok(max + 1),
+                    // At the top of the numbering, or no shared index: the local index knows.
+                    _ => {}
+                }
+            }
+            TxIndex::Local(index) => return index.next_key(),
+            TxIndex::Stale => {}
+        }
+        Self::local_index(tx, ctx)?.next_key()
+    }
+
+    /// Notes in the transaction's index that it created interface `key` named `name`.
+    pub(super) fn tx_inserted(ctx: &mut WriteCtx, key: u32, name: &str) {
+        if matches!(ctx.index, TxIndex::Clean) {
+            ctx.index = TxIndex::Delta {
+                names: HashMap::new(),
+                keys: BTreeMap::new(),
+            };
+        }
+        match &mut ctx.index {
+            TxIndex::Delta { names, keys } => {
+                names.insert(fold(name), Some((key, name.to_owned())));
+                keys.insert(key, true);
+            }
+            TxIndex::Local(index) => {
+                index.by_name.insert(fold(name), (key, name.to_owned()));
+                index.keys.insert(key);
+            }
+            TxIndex::Clean | TxIndex::Stale => {}
+        }
+    }
+
+    /// Notes in the transaction's index that it deleted interface `key` named `name`.
+    pub(super) fn tx_removed(&self, ctx: &mut WriteCtx, key: u32, name: &str) {
+        match &mut ctx.index {
+            TxIndex::Clean | TxIndex::Delta { .. } => {
+                // A delta is exact only over a shared index without shadowed names (deleting
+                // one may reveal another key of the same name).
+                if self.shared_at(ctx.start, |i| i.shadowed == 0) != Some(true) {
+                    ctx.index = TxIndex::Stale;
                     return;
                 }
+                if matches!(ctx.index, TxIndex::Clean) {
+                    ctx.index = TxIndex::Delta {
+                        names: HashMap::new(),
+                        keys: BTreeMap::new(),
+                    };
+                }
+                if let TxIndex::Delta { names, keys } = &mut ctx.index {
+                    names.insert(fold(name), None);
+                    keys.insert(key, false);
+                }
+            }
+            TxIndex::Local(index) => {
+                if index.shadowed > 0 {
+                    ctx.index = TxIndex::Stale;
+                    return;
+                }
+                index.by_name.remove(&fold(name));
                 index.keys.remove(&key);
-                index.by_name.remove(&fold(&name));
             }
-            IndexChange::Rebuild => {
-                *guard = None;
-                return;
-            }
+            TxIndex::Stale => {}
         }
+    }
+
+    /// Notes that the transaction may have changed any interface (install, restore).
+    pub(super) fn tx_rebuild(ctx: &mut WriteCtx) {
+        ctx.index = TxIndex::Stale;
+    }
+
+    /// After a commit that started from generation `start`: brings the shared index to
+    /// `start + 1` with what the transaction did, or drops it when that cannot be exact.
+    pub(super) fn publish_index(&self, start: u64, change: TxIndex) {
+        let mut guard = self.index.lock().unwrap_or_else(PoisonError::into_inner);
         // The generation comes from the store (any Registry, any writer): at u64::MAX there
         // is no next value to describe, so the index is rebuilt instead of overflowing.
-        match seen.checked_add(1) {
-            Some(next) => index.generation = next,
-            None => *guard = None,
+        let Some(next) = start.checked_add(1) else {
+            *guard = None;
+            return;
+        };
+        match change {
+            TxIndex::Clean => {
+                if let Some(index) = guard.as_mut().filter(|i| i.generation == start) {
+                    index.generation = next;
+                }
+            }
+            TxIndex::Delta { names, keys } => {
+                // A shared index at another generation is stale or newer: the generation
+                // check rebuilds it when needed.
+                if let Some(index) = guard.as_mut().filter(|i| i.generation == start) {
+                    for (folded, entry) in names {
+                        match entry {
+                            Some(e) => index.by_name.insert(folded, e),
+                            None => index.by_name.remove(&folded),
+                        };
+                    }
+                    for (key, present) in keys {
+                        if present {
+                            index.keys.insert(key);
+                        } else {
+                            index.keys.remove(&key);
+                        }
+                    }
+                    index.generation = next;
+                }
+            }
+            TxIndex::Local(mut index) => {
+                // Exact for `next`; a shared index already at a later generation stays.
+                if guard.as_ref().is_none_or(|i| i.generation <= next) {
+                    index.generation = next;
+                    *guard = Some(index);
+                }
+            }
+            TxIndex::Stale => *guard = None,
         }
     }
 

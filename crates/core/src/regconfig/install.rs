@@ -3,19 +3,20 @@
 
 use std::collections::BTreeSet;
 
-use super::RegistryConfig;
 use super::checks::check_interface_name;
-use super::index::IndexChange;
 use super::interfaces::write_interface_key;
+use super::log::record;
 use super::server::Pools;
 use super::transports::{create_protocol_key, write_transport_items};
 use super::values::set_dword;
+use super::{RegistryConfig, WriteCtx};
+use crate::changes::{ChangeKind, ChangedObject};
 use crate::layout as l;
 use crate::model::*;
 use crate::registry::fold;
 use crate::{RegValue, Registry, RegistryTx, Result, WinError, bail};
 
-fn check_links(links: &[NetLink]) -> Result<()> {
+pub(super) fn check_links(links: &[NetLink]) -> Result<()> {
     let mut guids = BTreeSet::new();
     let mut names = BTreeSet::new();
     for link in links {
@@ -137,7 +138,18 @@ fn install_tree(tx: &mut dyn RegistryTx, links: &[NetLink]) -> Result<()> {
 
 pub(super) fn install<R: Registry>(c: &RegistryConfig<R>, links: &[NetLink]) -> Result<()> {
     check_links(links)?;
-    c.write(|tx| install_tree(tx, links).map(|()| ((), IndexChange::Rebuild)))
+    c.write(|tx, ctx| install_in::<R>(tx, ctx, links))
+}
+
+/// `install` inside a write transaction (links checked by [`check_links`]).
+pub(super) fn install_in<R: Registry>(
+    tx: &mut dyn RegistryTx,
+    ctx: &mut WriteCtx,
+    links: &[NetLink],
+) -> Result<()> {
+    install_tree(tx, links)?;
+    RegistryConfig::<R>::tx_rebuild(ctx);
+    record(tx, ChangeKind::Replaced, ChangedObject::Configuration, None)
 }
 
 #[cfg(test)]

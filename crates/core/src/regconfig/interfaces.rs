@@ -1,11 +1,13 @@
 //! Interfaces: the numbered keys under `Interfaces` (registry-layout §3), created as max + 1,
 //! resolved by key number and checked against the handle's name.
 
-use super::RegistryConfig;
 use super::Values;
 use super::checks::{check_dialout_hours, check_interface_name, check_interface_type};
-use super::index::IndexChange;
+use super::log::{self, logging, record};
+use super::transports::list_by_protocol;
 use super::values::{page, set_bool, set_dword, val, values_or_none};
+use super::{RegistryConfig, WriteCtx};
+use crate::changes::{ChangeKind, ChangedObject, Versioned};
 use crate::layout as l;
 use crate::model::*;
 use crate::registry::{RegValueRef, fold, names_equal};
@@ -62,6 +64,24 @@ fn no_such_interface(id: &InterfaceId) -> Error {
             id.name, id.key
         ),
     )
+}
+
+/// The handle of a resolved interface, with the name as stored (handles match names
+/// case-insensitively; change records carry the stored spelling).
+pub(super) fn stored_id(id: &InterfaceId, iface: &Interface) -> InterfaceId {
+    InterfaceId {
+        key: id.key,
+        name: iface.name.clone(),
+    }
+}
+
+/// The version of an interface: the version of its key.
+pub(super) fn interface_version(
+    tx: &mut dyn RegistryTx,
+    id: &InterfaceId,
+) -> Result<crate::changes::Version> {
+    tx.key_version(&l::interface_key(id.key))?
+        .ok_or_else(|| no_such_interface(id))
 }
 
 /// The interface a handle denotes, with its key's values; 905 if it is gone.
@@ -121,49 +141,81 @@ pub(super) fn interface_entry(key: u32, info: Interface) -> InterfaceEntry {
     }
 }
 
-pub(super) fn create<R: Registry>(c: &RegistryConfig<R>, info: &Interface) -> Result<InterfaceId> {
+/// The argument checks of `interface_create`.
+pub(super) fn check_create(info: &Interface) -> Result<()> {
     check_interface_name(&info.name)?;
     check_interface_type(info.if_type)?;
-    check_dialout_hours(info.dialout_hours.as_deref())?;
-    c.write(|tx| {
-        let folded = fold(&info.name);
-        let (existing, key) =
-            c.with_index(tx, |i| (i.by_name.get(&folded).cloned(), i.next_key()))?;
-        if let Some((k, name)) = existing {
-            bail!(
-                WinError::ERROR_INTERFACE_ALREADY_EXISTS,
-                "interface {:?} already exists (as {name:?}, key {k})",
-                info.name
-            );
-        }
-        let key = key?;
-        write_interface_key(tx, key, info)?;
-        let id = InterfaceId {
-            key,
-            name: info.name.clone(),
-        };
-        Ok((
-            id,
-            IndexChange::Inserted {
-                key,
-                name: info.name.clone(),
-            },
-        ))
-    })
+    check_dialout_hours(info.dialout_hours.as_deref())
+}
+
+pub(super) fn create<R: Registry>(c: &RegistryConfig<R>, info: &Interface) -> Result<InterfaceId> {
+    check_create(info)?;
+    c.write(|tx, ctx| create_in(c, tx, ctx, info))
+}
+
+/// `interface_create` inside a write transaction (arguments checked by [`check_create`]).
+pub(super) fn create_in<R: Registry>(
+    c: &RegistryConfig<R>,
+    tx: &mut dyn RegistryTx,
+    ctx: &mut WriteCtx,
+    info: &Interface,
+) -> Result<InterfaceId> {
+    if let Some((k, name)) = c.tx_lookup(tx, ctx, &fold(&info.name))? {
+        bail!(
+            WinError::ERROR_INTERFACE_ALREADY_EXISTS,
+            "interface {:?} already exists (as {name:?}, key {k})",
+            info.name
+        );
+    }
+    let key = c.tx_next_key(tx, ctx)?;
+    let path = write_interface_key(tx, key, info)?;
+    RegistryConfig::<R>::tx_inserted(ctx, key, &info.name);
+    let id = InterfaceId {
+        key,
+        name: info.name.clone(),
+    };
+    record(
+        tx,
+        ChangeKind::Created,
+        ChangedObject::Interface(id.clone()),
+        Some(&path),
+    )?;
+    Ok(id)
 }
 
 pub(super) fn delete<R: Registry>(c: &RegistryConfig<R>, id: &InterfaceId) -> Result<()> {
-    c.write(|tx| {
-        let (iface, _) = resolve_interface(tx, id)?;
-        tx.delete_key_tree(&l::interface_key(id.key))?;
-        Ok((
-            (),
-            IndexChange::Removed {
-                key: id.key,
-                name: iface.name,
-            },
-        ))
-    })
+    c.write(|tx, ctx| delete_in(c, tx, ctx, id))
+}
+
+/// `interface_delete` inside a write transaction.
+pub(super) fn delete_in<R: Registry>(
+    c: &RegistryConfig<R>,
+    tx: &mut dyn RegistryTx,
+    ctx: &mut WriteCtx,
+    id: &InterfaceId,
+) -> Result<()> {
+    let (iface, _) = resolve_interface(tx, id)?;
+    let stored = stored_id(id, &iface);
+    let path = l::interface_key(id.key);
+    // Its interface-transports go with it: each is a deletion a watcher must hear of.
+    if logging(tx) {
+        for (protocol_id, _, _) in list_by_protocol(tx, &path)? {
+            record(
+                tx,
+                ChangeKind::Deleted,
+                log::if_transport(&stored, protocol_id),
+                None,
+            )?;
+        }
+    }
+    tx.delete_key_tree(&path)?;
+    c.tx_removed(ctx, id.key, &iface.name);
+    record(
+        tx,
+        ChangeKind::Deleted,
+        ChangedObject::Interface(stored),
+        None,
+    )
 }
 
 pub(super) fn get_handle<R: Registry>(c: &RegistryConfig<R>, name: &str) -> Result<InterfaceId> {
@@ -180,53 +232,85 @@ pub(super) fn get_info<R: Registry>(c: &RegistryConfig<R>, id: &InterfaceId) -> 
     c.read(|tx| resolve_interface(tx, id).map(|(iface, _)| iface))
 }
 
-pub(super) fn set_info<R: Registry>(
+pub(super) fn get_info_versioned<R: Registry>(
     c: &RegistryConfig<R>,
     id: &InterfaceId,
-    level: u32,
-    info: &Interface,
-) -> Result<()> {
+) -> Result<Versioned<Interface>> {
+    c.read(|tx| {
+        let (value, _) = resolve_interface(tx, id)?;
+        let version = interface_version(tx, id)?;
+        Ok(Versioned { value, version })
+    })
+}
+
+/// The argument checks of `interface_set_info`.
+pub(super) fn check_set_info(level: u32, info: &Interface) -> Result<()> {
     if level > 3 {
         bail!(
             WinError::ERROR_INVALID_PARAMETER,
             "interface info level {level} is not 0-3"
         );
     }
+    if level >= 1 {
+        check_dialout_hours(info.dialout_hours.as_deref())?;
+    }
+    Ok(())
+}
+
+pub(super) fn set_info<R: Registry>(
+    c: &RegistryConfig<R>,
+    id: &InterfaceId,
+    level: u32,
+    info: &Interface,
+) -> Result<()> {
+    check_set_info(level, info)?;
+    c.write(|tx, _| set_info_in(tx, id, level, info))
+}
+
+/// `interface_set_info` inside a write transaction (arguments checked by [`check_set_info`]).
+pub(super) fn set_info_in(
+    tx: &mut dyn RegistryTx,
+    id: &InterfaceId,
+    level: u32,
+    info: &Interface,
+) -> Result<()> {
     let hours = if level >= 1 {
         Some(info.dialout_hours.as_deref())
     } else {
         None
     };
-    if let Some(h) = hours {
-        check_dialout_hours(h)?;
+    let (current, _) = resolve_interface(tx, id)?;
+    let changes_enabled = current.enabled != info.enabled;
+    let changes_hours = hours.is_some_and(|h| h != current.dialout_hours.as_deref());
+    // Q17: dedicated and internal interfaces accept only no-op updates.
+    if (current.if_type == InterfaceType::DEDICATED || current.if_type == InterfaceType::INTERNAL)
+        && (changes_enabled || changes_hours)
+    {
+        bail!(
+            WinError::ERROR_INVALID_PARAMETER,
+            "interface {:?} is {}: its state and dial-out hours cannot be changed",
+            current.name,
+            current.if_type.name().unwrap_or("DEDICATED")
+        );
     }
-    c.write(|tx| {
-        let (current, _) = resolve_interface(tx, id)?;
-        let changes_enabled = current.enabled != info.enabled;
-        let changes_hours = hours.is_some_and(|h| h != current.dialout_hours.as_deref());
-        // Q17: dedicated and internal interfaces accept only no-op updates.
-        if (current.if_type == InterfaceType::DEDICATED
-            || current.if_type == InterfaceType::INTERNAL)
-            && (changes_enabled || changes_hours)
-        {
-            bail!(
-                WinError::ERROR_INVALID_PARAMETER,
-                "interface {:?} is {}: its state and dial-out hours cannot be changed",
-                current.name,
-                current.if_type.name().unwrap_or("DEDICATED")
-            );
-        }
-        let path = l::interface_key(id.key);
-        if changes_enabled {
-            set_bool(tx, &path, l::ENABLED, info.enabled)?;
-        }
-        if let Some(h) = hours
-            && changes_hours
-        {
-            write_dialout_hours(tx, &path, h)?;
-        }
-        Ok(((), IndexChange::Unchanged))
-    })
+    let path = l::interface_key(id.key);
+    if changes_enabled {
+        set_bool(tx, &path, l::ENABLED, info.enabled)?;
+    }
+    if let Some(h) = hours
+        && changes_hours
+    {
+        write_dialout_hours(tx, &path, h)?;
+    }
+    if changes_enabled || changes_hours {
+        record(
+            tx,
+            ChangeKind::Changed,
+            ChangedObject::Interface(stored_id(id, &current)),
+            Some(&path),
+        )?;
+    }
+    Ok(())
 }
 
 pub(super) fn list<R: Registry>(

@@ -12,21 +12,30 @@
 //! generation is unchanged and advanced by this value's own successful writes, so single-object
 //! calls do no O(n) work once the index is warm.
 //!
+//! Every write operation is a function that runs inside an open write transaction (`*_in`,
+//! taking the transaction and its [`WriteCtx`]); a single call is one transaction running one
+//! of them, a batch (`batch`) one transaction running several, so both share one code path.
+//! Each write also records what it changed in the store's change log (`log`), which `watch`
+//! streams.
+//!
 //! This module holds the type, its transaction helpers and the [`RouterConfig`] impl, which
 //! only delegates; each operation lives with the registry keys it touches: `index` (name
 //! index and interface listing cache), `values` (reading and writing registry values),
 //! `checks` (argument checks), `interfaces`, `custom` (custom IKEv2 info of an interface),
 //! `transports` (router managers and their filter switch), `if_transports`, `server` (port
 //! pools and the server calls), `tunnels` (IKEv2/L2TP/SSTP parameters), `backup` (backup and
-//! restore validation), `install` and `names` (friendly names).
+//! restore validation), `install`, `names` (friendly names), `batch` (atomic batches and
+//! version checks), `log` (recording changes) and `watch` (the change stream).
 
 mod backup;
+mod batch;
 mod checks;
 mod custom;
 mod if_transports;
 mod index;
 mod install;
 mod interfaces;
+mod log;
 mod names;
 mod server;
 #[cfg(test)]
@@ -34,13 +43,16 @@ mod testutil;
 mod transports;
 mod tunnels;
 mod values;
+mod watch;
 
 use std::sync::{Arc, Mutex};
 
+use crate::batch::{BatchError, BatchOp, BatchOutcome};
+use crate::changes::{ChangeStream, Versioned};
 use crate::model::*;
 use crate::{RegValue, Registry, RegistryTx, Result, RouterConfig, TxMode};
 
-use index::{IndexChange, NameIndex};
+use index::{NameIndex, TxIndex};
 
 type Values = Vec<(String, RegValue)>;
 
@@ -82,27 +94,39 @@ impl<R: Registry> RegistryConfig<R> {
         self.registry.transact(TxMode::Read, &mut f)
     }
 
-    /// One write transaction; afterwards the cached index is advanced to the new generation
-    /// with `f`'s change, if it described the generation the transaction started from.
+    /// One write transaction running `f`. Once it has committed, the cached name index is
+    /// brought to the new generation with what `f` did to it; if it fails, the caches are as
+    /// they were (nothing of the transaction reached them).
     fn write<T>(
         &self,
-        mut f: impl FnMut(&mut dyn RegistryTx) -> Result<(T, IndexChange)>,
+        mut f: impl FnMut(&mut dyn RegistryTx, &mut WriteCtx) -> Result<T>,
     ) -> Result<T> {
-        let mut seen = None;
-        let mut change = IndexChange::Rebuild;
+        let mut done = None;
         let value = self
             .registry
             .transact(TxMode::Write, &mut |tx: &mut dyn RegistryTx| {
-                seen = Some(tx.generation()?);
-                let (value, c) = f(tx)?;
-                change = c;
+                done = None;
+                let mut ctx = WriteCtx {
+                    start: tx.generation()?,
+                    index: TxIndex::Clean,
+                };
+                let value = f(tx, &mut ctx)?;
+                done = Some(ctx);
                 Ok(value)
             })?;
-        if let Some(seen) = seen {
-            self.advance_index(seen, change);
+        if let Some(ctx) = done {
+            self.publish_index(ctx.start, ctx.index);
         }
         Ok(value)
     }
+}
+
+/// What one write transaction carries from operation to operation (a batch runs several).
+pub(super) struct WriteCtx {
+    /// The generation the transaction started from (its commit makes it `start + 1`).
+    start: u64,
+    /// The interface name index as this transaction has changed it so far.
+    index: TxIndex,
 }
 
 impl<R: Registry> RouterConfig for RegistryConfig<R> {
@@ -273,6 +297,29 @@ impl<R: Registry> RouterConfig for RegistryConfig<R> {
 
     fn get_guid_name(&self, friendly_name: &str) -> Result<String> {
         names::guid_name(self, friendly_name)
+    }
+
+    fn apply_batch(&self, ops: &[BatchOp]) -> Result<Vec<BatchOutcome>, BatchError> {
+        batch::apply(self, ops)
+    }
+
+    fn interface_get_info_versioned(&self, id: &InterfaceId) -> Result<Versioned<Interface>> {
+        interfaces::get_info_versioned(self, id)
+    }
+
+    fn transport_get_info_versioned(&self, id: &TransportId) -> Result<Versioned<TransportInfo>> {
+        transports::get_info_versioned(self, id)
+    }
+
+    fn if_transport_get_info_versioned(
+        &self,
+        id: &IfTransportId,
+    ) -> Result<Versioned<Option<Vec<u8>>>> {
+        if_transports::get_info_versioned(self, id)
+    }
+
+    fn watch(self: Arc<Self>, after: Option<u64>) -> Result<Box<dyn ChangeStream>> {
+        watch::open(self, after)
     }
 }
 

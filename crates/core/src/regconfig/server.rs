@@ -5,7 +5,7 @@
 use super::RegistryConfig;
 use super::Values;
 use super::checks::check_ports;
-use super::index::IndexChange;
+use super::log::record;
 use super::tunnels::{
     SET_TUNNEL_CONFIG_PARAMS, check_ikev2, check_l2tp, check_sstp, read_ikev2, read_l2tp,
     read_sstp, write_ikev2, write_l2tp, write_sstp,
@@ -13,6 +13,7 @@ use super::tunnels::{
 use super::values::{
     dword, set_bool, set_dword, string, subkeys_with_values_or_empty, values_or_none,
 };
+use crate::changes::{ChangeKind, ChangedObject};
 use crate::layout::{self as l, PortPool};
 use crate::model::*;
 use crate::registry::names_equal;
@@ -160,11 +161,8 @@ pub(super) fn get_info<R: Registry>(c: &RegistryConfig<R>) -> Result<ServerInfo>
     })
 }
 
-pub(super) fn set_info<R: Registry>(
-    c: &RegistryConfig<R>,
-    level: u32,
-    info: &ServerInfo,
-) -> Result<()> {
+/// The argument checks of `server_set_info`.
+pub(super) fn check_set_info(level: u32, info: &ServerInfo) -> Result<()> {
     if level != 1 && level != 2 {
         bail!(
             WinError::ERROR_NOT_SUPPORTED,
@@ -176,15 +174,27 @@ pub(super) fn set_info<R: Registry>(
     if level == 2 {
         check_ports("SSTP", &l::POOL_SSTP, &info.sstp)?;
     }
-    c.write(|tx| {
-        let mut pools = Pools::load(tx)?;
-        pools.write(tx, &l::POOL_PPTP, info.pptp)?;
-        pools.write(tx, &l::POOL_L2TP, info.l2tp)?;
-        if level == 2 {
-            pools.write(tx, &l::POOL_SSTP, info.sstp)?;
-        }
-        Ok(((), IndexChange::Unchanged))
-    })
+    Ok(())
+}
+
+pub(super) fn set_info<R: Registry>(
+    c: &RegistryConfig<R>,
+    level: u32,
+    info: &ServerInfo,
+) -> Result<()> {
+    check_set_info(level, info)?;
+    c.write(|tx, _| set_info_in(tx, level, info))
+}
+
+/// `server_set_info` inside a write transaction (arguments checked by [`check_set_info`]).
+pub(super) fn set_info_in(tx: &mut dyn RegistryTx, level: u32, info: &ServerInfo) -> Result<()> {
+    let mut pools = Pools::load(tx)?;
+    pools.write(tx, &l::POOL_PPTP, info.pptp)?;
+    pools.write(tx, &l::POOL_L2TP, info.l2tp)?;
+    if level == 2 {
+        pools.write(tx, &l::POOL_SSTP, info.sstp)?;
+    }
+    record(tx, ChangeKind::Changed, ChangedObject::Server, None)
 }
 
 pub(super) fn get_info_ex<R: Registry>(c: &RegistryConfig<R>) -> Result<ServerInfoEx> {
@@ -208,10 +218,8 @@ pub(super) fn get_info_ex<R: Registry>(c: &RegistryConfig<R>) -> Result<ServerIn
     })
 }
 
-pub(super) fn set_info_ex<R: Registry>(
-    rc: &RegistryConfig<R>,
-    config: &ServerSetConfigEx,
-) -> Result<()> {
+/// The argument checks of `server_set_info_ex`.
+pub(super) fn check_set_info_ex(config: &ServerSetConfigEx) -> Result<()> {
     use crate::model::set_config as sc;
     let all = sc::PPTP | sc::L2TP | sc::SSTP | sc::IKEV2 | sc::GRE;
     if config.protocols & !all != 0 {
@@ -238,7 +246,24 @@ pub(super) fn set_info_ex<R: Registry>(
     if on(sc::GRE) {
         check_ports("GRE", &l::POOL_GRE, &c.gre)?;
     }
-    rc.write(|tx| {
+    Ok(())
+}
+
+pub(super) fn set_info_ex<R: Registry>(
+    rc: &RegistryConfig<R>,
+    config: &ServerSetConfigEx,
+) -> Result<()> {
+    check_set_info_ex(config)?;
+    rc.write(|tx, _| set_info_ex_in(tx, config))
+}
+
+/// `server_set_info_ex` inside a write transaction (arguments checked by
+/// [`check_set_info_ex`]).
+pub(super) fn set_info_ex_in(tx: &mut dyn RegistryTx, config: &ServerSetConfigEx) -> Result<()> {
+    use crate::model::set_config as sc;
+    let on = |bit: u32| config.protocols & bit != 0;
+    let c = &config.config;
+    {
         let mut pools = Pools::load(tx)?;
         if on(sc::PPTP) {
             pools.write(tx, &l::POOL_PPTP, c.pptp)?;
@@ -262,8 +287,8 @@ pub(super) fn set_info_ex<R: Registry>(
         if on(sc::GRE) {
             pools.write(tx, &l::POOL_GRE, c.gre)?;
         }
-        Ok(((), IndexChange::Unchanged))
-    })
+    }
+    record(tx, ChangeKind::Changed, ChangedObject::Server, None)
 }
 
 #[cfg(test)]

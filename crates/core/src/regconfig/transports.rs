@@ -7,11 +7,12 @@ use std::collections::BTreeSet;
 use super::RegistryConfig;
 use super::Values;
 use super::checks::{check_blob, check_dll_path, transport_key_name};
-use super::index::IndexChange;
+use super::log::record;
 use super::values::{
     bytes, dll_path_value, dword, page, set_bool, set_dword, stored_data_error, string,
     subkeys_with_values_or_empty,
 };
+use crate::changes::{ChangeKind, ChangedObject, Version, Versioned};
 use crate::info::{self, InfoHeader};
 use crate::layout as l;
 use crate::model::*;
@@ -58,6 +59,27 @@ fn find_transport(tx: &mut dyn RegistryTx, protocol_id: u32) -> Result<(String, 
         .ok_or_else(|| unknown_protocol(protocol_id))
 }
 
+/// The version of a transport: the version of its key.
+pub(super) fn transport_version(tx: &mut dyn RegistryTx, protocol_id: u32) -> Result<Version> {
+    let (sub, _) = find_transport(tx, protocol_id)?;
+    tx.key_version(&format!(r"{}\{sub}", l::ROUTER_MANAGERS))?
+        .ok_or_else(|| unknown_protocol(protocol_id))
+}
+
+fn record_transport(
+    tx: &mut dyn RegistryTx,
+    kind: ChangeKind,
+    protocol_id: u32,
+    path: Option<&str>,
+) -> Result<()> {
+    record(
+        tx,
+        kind,
+        ChangedObject::Transport(TransportId { protocol_id }),
+        path,
+    )
+}
+
 /// Creates `parent\name` for a new transport; a subkey of that name holding something else is
 /// refused rather than merged into.
 pub(super) fn create_protocol_key(
@@ -96,6 +118,19 @@ pub(super) fn write_transport_items(
     Ok(())
 }
 
+/// The argument checks of `transport_create` and (without a name) `transport_set_info`.
+pub(super) fn check_items(
+    name: Option<&str>,
+    global_info: Option<&[u8]>,
+    client_interface_info: Option<&[u8]>,
+    dll_path: Option<&str>,
+) -> Result<()> {
+    name.map(transport_key_name).transpose()?;
+    check_blob(global_info, "global info")?;
+    check_blob(client_interface_info, "client interface info")?;
+    check_dll_path(dll_path)
+}
+
 pub(super) fn create<R: Registry>(
     c: &RegistryConfig<R>,
     protocol_id: u32,
@@ -104,31 +139,58 @@ pub(super) fn create<R: Registry>(
     client_interface_info: Option<&[u8]>,
     dll_path: Option<&str>,
 ) -> Result<TransportId> {
-    let name = name.map(transport_key_name).transpose()?;
-    check_blob(global_info, "global info")?;
-    check_blob(client_interface_info, "client interface info")?;
-    check_dll_path(dll_path)?;
-    c.write(|tx| {
-        let path = match find_by_protocol(tx, l::ROUTER_MANAGERS, protocol_id)? {
-            Some((sub, _)) => format!(r"{}\{sub}", l::ROUTER_MANAGERS),
-            None => {
-                let sub = name
-                    .clone()
-                    .unwrap_or_else(|| l::default_transport_name(protocol_id));
-                create_protocol_key(tx, l::ROUTER_MANAGERS, &sub, protocol_id)?
-            }
-        };
-        write_transport_items(tx, &path, global_info, client_interface_info, dll_path)?;
-        Ok((TransportId { protocol_id }, IndexChange::Unchanged))
+    check_items(name, global_info, client_interface_info, dll_path)?;
+    c.write(|tx, _| {
+        create_in(
+            tx,
+            protocol_id,
+            name,
+            global_info,
+            client_interface_info,
+            dll_path,
+        )
     })
 }
 
+/// `transport_create` inside a write transaction (arguments checked by [`check_items`]).
+pub(super) fn create_in(
+    tx: &mut dyn RegistryTx,
+    protocol_id: u32,
+    name: Option<&str>,
+    global_info: Option<&[u8]>,
+    client_interface_info: Option<&[u8]>,
+    dll_path: Option<&str>,
+) -> Result<TransportId> {
+    let name = name.map(transport_key_name).transpose()?;
+    let (path, created) = match find_by_protocol(tx, l::ROUTER_MANAGERS, protocol_id)? {
+        Some((sub, _)) => (format!(r"{}\{sub}", l::ROUTER_MANAGERS), false),
+        None => {
+            let sub = name.unwrap_or_else(|| l::default_transport_name(protocol_id));
+            (
+                create_protocol_key(tx, l::ROUTER_MANAGERS, &sub, protocol_id)?,
+                true,
+            )
+        }
+    };
+    write_transport_items(tx, &path, global_info, client_interface_info, dll_path)?;
+    let changed = global_info.is_some() || client_interface_info.is_some() || dll_path.is_some();
+    if created {
+        record_transport(tx, ChangeKind::Created, protocol_id, Some(&path))?;
+    } else if changed {
+        record_transport(tx, ChangeKind::Changed, protocol_id, Some(&path))?;
+    }
+    Ok(TransportId { protocol_id })
+}
+
 pub(super) fn delete<R: Registry>(c: &RegistryConfig<R>, id: &TransportId) -> Result<()> {
-    c.write(|tx| {
-        let (sub, _) = find_transport(tx, id.protocol_id)?;
-        tx.delete_key_tree(&format!(r"{}\{sub}", l::ROUTER_MANAGERS))?;
-        Ok(((), IndexChange::Unchanged))
-    })
+    c.write(|tx, _| delete_in(tx, id))
+}
+
+/// `transport_delete` inside a write transaction.
+pub(super) fn delete_in(tx: &mut dyn RegistryTx, id: &TransportId) -> Result<()> {
+    let (sub, _) = find_transport(tx, id.protocol_id)?;
+    tx.delete_key_tree(&format!(r"{}\{sub}", l::ROUTER_MANAGERS))?;
+    record_transport(tx, ChangeKind::Deleted, id.protocol_id, None)
 }
 
 pub(super) fn get_handle<R: Registry>(
@@ -153,6 +215,27 @@ pub(super) fn get_info<R: Registry>(
     })
 }
 
+pub(super) fn get_info_versioned<R: Registry>(
+    c: &RegistryConfig<R>,
+    id: &TransportId,
+) -> Result<Versioned<TransportInfo>> {
+    c.read(|tx| {
+        let (name, v) = find_transport(tx, id.protocol_id)?;
+        let version = tx
+            .key_version(&format!(r"{}\{name}", l::ROUTER_MANAGERS))?
+            .ok_or_else(|| unknown_protocol(id.protocol_id))?;
+        Ok(Versioned {
+            value: TransportInfo {
+                global_info: bytes(&v, l::GLOBAL_INFO),
+                client_interface_info: bytes(&v, l::GLOBAL_INTERFACE_INFO),
+                dll_path: string(&v, l::DLL_PATH),
+                name,
+            },
+            version,
+        })
+    })
+}
+
 pub(super) fn set_info<R: Registry>(
     c: &RegistryConfig<R>,
     id: &TransportId,
@@ -160,15 +243,25 @@ pub(super) fn set_info<R: Registry>(
     client_interface_info: Option<&[u8]>,
     dll_path: Option<&str>,
 ) -> Result<()> {
-    check_blob(global_info, "global info")?;
-    check_blob(client_interface_info, "client interface info")?;
-    check_dll_path(dll_path)?;
-    c.write(|tx| {
-        let (sub, _) = find_transport(tx, id.protocol_id)?;
-        let path = format!(r"{}\{sub}", l::ROUTER_MANAGERS);
-        write_transport_items(tx, &path, global_info, client_interface_info, dll_path)?;
-        Ok(((), IndexChange::Unchanged))
-    })
+    check_items(None, global_info, client_interface_info, dll_path)?;
+    c.write(|tx, _| set_info_in(tx, id, global_info, client_interface_info, dll_path))
+}
+
+/// `transport_set_info` inside a write transaction (arguments checked by [`check_items`]).
+pub(super) fn set_info_in(
+    tx: &mut dyn RegistryTx,
+    id: &TransportId,
+    global_info: Option<&[u8]>,
+    client_interface_info: Option<&[u8]>,
+    dll_path: Option<&str>,
+) -> Result<()> {
+    let (sub, _) = find_transport(tx, id.protocol_id)?;
+    let path = format!(r"{}\{sub}", l::ROUTER_MANAGERS);
+    write_transport_items(tx, &path, global_info, client_interface_info, dll_path)?;
+    if global_info.is_some() || client_interface_info.is_some() || dll_path.is_some() {
+        record_transport(tx, ChangeKind::Changed, id.protocol_id, Some(&path))?;
+    }
+    Ok(())
 }
 
 pub(super) fn list<R: Registry>(
@@ -210,28 +303,32 @@ pub(super) fn filter_set<R: Registry>(
     protocol_id: u32,
     enable: bool,
 ) -> Result<()> {
-    c.write(|tx| {
-        let (sub, v) = find_transport(tx, protocol_id)?;
-        let path = format!(r"{}\{sub}", l::ROUTER_MANAGERS);
-        let Some(block_type) = filter_block_type(protocol_id) else {
-            set_bool(tx, &path, l::FILTER_ENABLE, enable)?;
-            return Ok(((), IndexChange::Unchanged));
-        };
-        let mut header = match bytes(&v, l::GLOBAL_INFO) {
-            Some(global) => {
-                info::validate(&global).map_err(|e| stored_data_error(e, "GlobalInfo"))?
+    c.write(|tx, _| filter_set_in(tx, protocol_id, enable))
+}
+
+/// `filter_set_info` inside a write transaction.
+pub(super) fn filter_set_in(tx: &mut dyn RegistryTx, protocol_id: u32, enable: bool) -> Result<()> {
+    let (sub, v) = find_transport(tx, protocol_id)?;
+    let path = format!(r"{}\{sub}", l::ROUTER_MANAGERS);
+    match filter_block_type(protocol_id) {
+        None => set_bool(tx, &path, l::FILTER_ENABLE, enable)?,
+        Some(block_type) => {
+            let mut header = match bytes(&v, l::GLOBAL_INFO) {
+                Some(global) => {
+                    info::validate(&global).map_err(|e| stored_data_error(e, "GlobalInfo"))?
+                }
+                None => InfoHeader::new(info::RTR_INFO_BLOCK_VERSION)?,
+            };
+            let data = u32::from(enable).to_le_bytes();
+            if header.find(block_type).is_ok() {
+                header.set(block_type, 4, 1, &data)?;
+            } else {
+                header.add(block_type, 4, 1, &data)?;
             }
-            None => InfoHeader::new(info::RTR_INFO_BLOCK_VERSION)?,
-        };
-        let data = u32::from(enable).to_le_bytes();
-        if header.find(block_type).is_ok() {
-            header.set(block_type, 4, 1, &data)?;
-        } else {
-            header.add(block_type, 4, 1, &data)?;
+            tx.set_value(&path, l::GLOBAL_INFO, &RegValue::binary(header.to_bytes()))?;
         }
-        tx.set_value(&path, l::GLOBAL_INFO, &RegValue::binary(header.to_bytes()))?;
-        Ok(((), IndexChange::Unchanged))
-    })
+    }
+    record_transport(tx, ChangeKind::Changed, protocol_id, Some(&path))
 }
 
 /// The info block that carries `MPR_FILTER_0.fEnable` in a transport's `GlobalInfo`.

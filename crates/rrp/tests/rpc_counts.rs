@@ -1,0 +1,119 @@
+//! RPCs per logical operation, counted (not timed): the targets of the issue hold —
+//! get-info ≤ 3, get-handle by name among 100 ≤ 3 with a warm cache, enumerate 1,000 ≤ 1,100 —
+//! and the counts are printed beside the naive sequence (size query then data query per value).
+//! The benchmark `crates/bench/benches/rrp.rs` times the same operations.
+
+mod support;
+
+use std::sync::Arc;
+
+use mprconfig_core::{
+    Interface, InterfaceType, RegValue, RegistryConfig, RouterConfig, layout as l,
+};
+use mprconfig_rrp::{RpcStats, RrpRegistry};
+use support::*;
+
+fn calls(r: &RrpRegistry, f: impl FnOnce()) -> RpcStats {
+    let before = r.rpc_stats();
+    f();
+    r.rpc_stats().since(&before)
+}
+
+/// Interfaces `0..n` written the way `RegistryConfig` writes them, in one transaction.
+fn fill_interfaces(r: &RrpRegistry, n: u32) {
+    write(r, |tx| {
+        for i in 0..n {
+            let p = format!(r"{}\{i}", l::INTERFACES);
+            tx.create_key(&p)?;
+            tx.set_value(&p, l::INTERFACE_NAME, &RegValue::sz(&format!("if-{i}")))?;
+            tx.set_value(
+                &p,
+                l::TYPE,
+                &RegValue::dword(InterfaceType::FULL_ROUTER.0 as u32),
+            )?;
+            tx.set_value(&p, l::ENABLED, &RegValue::dword(1))?;
+            tx.set_value(&p, l::STAMP, &RegValue::dword(0))?;
+        }
+        Ok(())
+    })
+    .unwrap();
+}
+
+#[test]
+fn rpcs_per_operation_meet_the_targets() {
+    let Some(server) = shared() else { return };
+    let root = fresh_root("counts");
+    let opts = options(server, &server.admin, &root);
+    let mut connect_calls = 0;
+    let reg = Arc::new(RrpRegistry::connect(opts.clone()).unwrap());
+    connect_calls += reg.rpc_stats().calls;
+    let config = RegistryConfig::new(Arc::clone(&reg));
+    config.install(&[]).unwrap();
+    fill_interfaces(&reg, 100);
+
+    let mk = Interface {
+        name: "new-link".into(),
+        if_type: InterfaceType::FULL_ROUTER,
+        enabled: true,
+        ..Interface::default()
+    };
+    // Warm the name index first (the create checks the name against it).
+    config.interface_get_handle("if-0").unwrap();
+    let mut id = None;
+    let create = calls(&reg, || {
+        let i = config.interface_create(&mk).unwrap();
+        config
+            .if_transport_add(&i, 0x21, None, Some(&l::DEFAULT_IP_GLOBAL_INFO))
+            .unwrap();
+        id = Some(i);
+    });
+    let id = id.unwrap();
+    let get_info = calls(&reg, || {
+        config.interface_get_info(&id).unwrap();
+    });
+    let get_handle = calls(&reg, || {
+        config.interface_get_handle("if-57").unwrap();
+    });
+
+    fill_interfaces(&reg, 1000);
+    // A new configuration on the warm connection: the interface list is read again.
+    let fresh = RegistryConfig::new(Arc::clone(&reg));
+    let enumerate = calls(&reg, || {
+        assert_eq!(
+            fresh.interface_enum(0, u32::MAX).unwrap().entries.len(),
+            1000
+        );
+    });
+    // A new connection: nothing cached at all.
+    let cold = Arc::new(RrpRegistry::connect(opts).unwrap());
+    let cold_config = RegistryConfig::new(Arc::clone(&cold));
+    let enumerate_cold = calls(&cold, || {
+        cold_config.interface_enum(0, u32::MAX).unwrap();
+    });
+
+    eprintln!("operation                         ours  naive  ratio");
+    for (what, ours, naive) in [
+        ("connect", connect_calls, 1),
+        ("create interface + IP transport", create.calls, 11),
+        ("get-info", get_info.calls, 8),
+        ("get-handle by name among 100", get_handle.calls, 257),
+        ("enumerate 1,000 (warm connection)", enumerate.calls, 9003),
+        (
+            "enumerate 1,000 (new connection)",
+            enumerate_cold.calls,
+            9003,
+        ),
+    ] {
+        eprintln!(
+            "{what:<33} {ours:>5} {naive:>6}  {:.3}",
+            ours as f64 / naive as f64
+        );
+    }
+    assert!(get_info.calls <= 3, "get-info took {get_info:?}");
+    assert!(get_handle.calls <= 3, "get-handle took {get_handle:?}");
+    assert!(
+        enumerate.calls <= 1100,
+        "enumerate 1,000 took {} RPCs",
+        enumerate.calls
+    );
+}
