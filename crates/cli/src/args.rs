@@ -110,6 +110,10 @@ pub enum Command {
         /// The .reg file to read; `-` reads stdin.
         file: String,
     },
+    /// Show what the router manager (mprrouted) would change in the kernel, as a diff.
+    Plan,
+    /// Show every configured item: applied, pending, drifted, not applied or failed, and why.
+    Status,
     /// Make the configuration equal to a `show config` document: prints the difference, then
     /// applies it in one atomic batch.
     Load {
@@ -338,10 +342,10 @@ pub struct FilterMatch {
     /// Destination port (tcp and udp, 1-65535).
     #[arg(long = "dst-port", value_name = "PORT")]
     pub dst_port: Option<String>,
-    /// ICMP type (icmp and icmpv6, 0-255).
+    /// ICMP type (icmp and icmpv6, 0-255 or any; default any).
     #[arg(long = "icmp-type", value_name = "TYPE")]
     pub icmp_type: Option<String>,
-    /// ICMP code (icmp and icmpv6, 0-255).
+    /// ICMP code (icmp and icmpv6, 0-255 or any; default any).
     #[arg(long = "icmp-code", value_name = "CODE")]
     pub icmp_code: Option<String>,
     /// An IPv6 filter when neither --src nor --dst says so.

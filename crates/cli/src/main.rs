@@ -16,6 +16,7 @@ mod input;
 mod load;
 mod output;
 mod parse;
+mod router;
 mod routes;
 mod watch;
 
@@ -106,6 +107,8 @@ pub(crate) fn describe(cmd: &Command) -> String {
         Command::Trust { host } => format!("trust {host}"),
         Command::ExportReg { file } => format!("export-reg {file}"),
         Command::ImportReg { file } => format!("import-reg {file}"),
+        Command::Plan => "plan".into(),
+        Command::Status => "status".into(),
         Command::Load { file, .. } => format!("load {file}"),
         Command::Watch(_) => "watch".into(),
     }
@@ -177,6 +180,8 @@ fn dispatch(
         }
         Command::Trust { host } => files::trust(host),
         Command::Watch(_) => Err(Error::invalid_parameter("watch runs on its own connection")),
+        Command::Plan => router::plan(conn),
+        Command::Status => router::status(conn),
     }
 }
 

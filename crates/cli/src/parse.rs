@@ -88,12 +88,19 @@ pub fn port(s: &str) -> Result<u16> {
     }
 }
 
-/// An ICMP type or code, 0-255.
+/// `FILTER_ICMP_TYPE_ANY` / `FILTER_ICMP_CODE_ANY` (Windows IP Helper headers): the value of an
+/// ICMP filter's type or code field that matches every type or code.
+pub const ICMP_ANY: u16 = 0xFF;
+
+/// An ICMP type or code, 0-255, or `any` (255, `FILTER_ICMP_TYPE_ANY`/`CODE_ANY`).
 pub fn icmp_value(s: &str, what: &str) -> Result<u16> {
+    if s.eq_ignore_ascii_case("any") {
+        return Ok(ICMP_ANY);
+    }
     match s.parse::<u8>() {
         Ok(v) if !s.starts_with('+') => Ok(u16::from(v)),
         _ => Err(bad(format!(
-            "bad ICMP {what} {s:?}: expected a number from 0 to 255"
+            "bad ICMP {what} {s:?}: expected a number from 0 to 255, or any"
         ))),
     }
 }
@@ -373,5 +380,7 @@ mod tests {
         assert!(direction("sideways").is_err());
         assert_eq!(icmp_value("8", "type").unwrap(), 8);
         assert!(icmp_value("256", "type").is_err());
+        assert_eq!(icmp_value("any", "type").unwrap(), ICMP_ANY);
+        assert_eq!(icmp_value("ANY", "code").unwrap(), 0xFF);
     }
 }

@@ -245,18 +245,20 @@ fn build_filter(m: &FilterMatch) -> Result<Filter> {
             "--icmp-type and --icmp-code need --proto icmp or icmpv6",
         ));
     }
+    // An ICMP type or code not given means any (FILTER_ICMP_TYPE_ANY / CODE_ANY, 0xFF), as
+    // on Windows; 0 would be a real value (type 0 is echo reply).
     let (src_port, dst_port) = if is_icmp {
         (
             m.icmp_type
                 .as_deref()
                 .map(|s| parse::icmp_value(s, "type"))
                 .transpose()?
-                .unwrap_or(0),
+                .unwrap_or(parse::ICMP_ANY),
             m.icmp_code
                 .as_deref()
                 .map(|s| parse::icmp_value(s, "code"))
                 .transpose()?
-                .unwrap_or(0),
+                .unwrap_or(parse::ICMP_ANY),
         )
     } else {
         (
@@ -337,7 +339,7 @@ fn filter_row(
     let (sp, dp) = f.ports();
     let icmp = matches!(f.protocol(), 1 | 58);
     let port = |p: u16| {
-        if p == 0 && !icmp {
+        if (p == 0 && !icmp) || (p == parse::ICMP_ANY && icmp) {
             "any".to_string()
         } else {
             p.to_string()

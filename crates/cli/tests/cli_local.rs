@@ -751,8 +751,8 @@ fn filters_are_written_as_filter_descriptors_and_listed_back() {
     );
     assert_eq!(
         &out_block.data[36..40],
-        &[8, 0, 0, 0],
-        "ICMP type little-endian"
+        &[8, 0, 0xFF, 0],
+        "ICMP type little-endian, code not given = FILTER_ICMP_CODE_ANY"
     );
     let v6 = FilterDescriptor::from_header(
         &InfoHeader::parse(&interface_blob(&env, "Branch", pid::IPV6)).unwrap(),
@@ -812,7 +812,7 @@ fn filters_are_written_as_filter_descriptors_and_listed_back() {
     );
     assert_eq!(
         t[3],
-        ["out", "ipv4", "1", "any", "any", "icmp", "8", "0", "drop"]
+        ["out", "ipv4", "1", "any", "any", "icmp", "8", "any", "drop"]
     );
     assert_eq!(
         t[4],
@@ -1183,4 +1183,85 @@ fn progress_stays_quiet_when_piped() {
     env.ok(&["import-reg", W7]);
     env.ok(&["export-reg", "e.reg"]);
     env.ok(&["restore", "b.reg"]);
+}
+
+/// `plan` and `status` with no router manager: computed here from the store and this kernel.
+/// The socket is pointed into the temporary directory so a manager on the host is never asked.
+#[test]
+fn plan_and_status_without_a_router_manager_report_pending_and_not_applied_items() {
+    let mut env = Env::new();
+    let socket = env.path("router.sock").display().to_string();
+    env.vars.push(("MPRCONFIG_ROUTER_SOCKET".into(), socket));
+    // A LAN interface whose Linux link does not exist, with a route, and a demand-dial one.
+    env.ok(&["interface", "add", "mprtnone0", "--type", "dedicated"]);
+    env.ok(&["iftransport", "add", "mprtnone0", "ip"]);
+    env.ok(&[
+        "route",
+        "add",
+        "mprtnone0",
+        "10.77.0.0/16",
+        "--via",
+        "10.1.0.1",
+    ]);
+    env.ok(&["interface", "add", "Branch", "--type", "full-router"]);
+
+    let plan = env.ok(&["plan"]);
+    assert!(
+        plan.contains("(from this configuration and kernel (no router manager runs)"),
+        "{plan}"
+    );
+    assert!(
+        !plan.contains("mprtnone0"),
+        "a route on a missing link is not planned: {plan}"
+    );
+    assert!(plan.contains("not applied, see `mprcfg status`"), "{plan}");
+    let json = env.json(&["plan"]);
+    let changes = json["changes"].as_array().expect("changes");
+    assert!(
+        changes
+            .iter()
+            .all(|c| !c.as_str().unwrap_or("").contains("10.77.0.0")),
+        "{changes:?}"
+    );
+
+    let status = env.ok(&["status"]);
+    assert!(
+        status.starts_with("router manager: not running"),
+        "{status}"
+    );
+    let t = rows(
+        status
+            .lines()
+            .skip(1)
+            .collect::<Vec<_>>()
+            .join("\n")
+            .as_str(),
+    );
+    assert_eq!(t[0], ["Kind", "Object", "State", "Packets", "Reason"]);
+    let route = t
+        .iter()
+        .find(|r| r[0] == "route")
+        .unwrap_or_else(|| panic!("no route row: {status}"));
+    assert!(
+        route[1].starts_with("10.77.0.0/16 via 10.1.0.1 dev mprtnone0 metric "),
+        "{route:?}"
+    );
+    assert_eq!(route[2], "pending");
+    assert_eq!(route[route.len() - 1], "there is no link mprtnone0");
+    let branch = t
+        .iter()
+        .find(|r| r[1] == "interface \"Branch\" (type FULL_ROUTER)")
+        .unwrap_or_else(|| panic!("no row for Branch: {status}"));
+    assert_eq!(branch[2], "not-applied");
+    assert!(
+        branch[branch.len() - 1].starts_with("demand-dial"),
+        "{branch:?}"
+    );
+    let link = t
+        .iter()
+        .find(|r| r[0] == "link" && r[1] == "mprtnone0 up")
+        .unwrap_or_else(|| panic!("no link row: {status}"));
+    assert_eq!(link[2..], ["pending", "there is no link mprtnone0"]);
+    let json = env.json(&["status"]);
+    assert!(json["manager"].is_null(), "{json}");
 }

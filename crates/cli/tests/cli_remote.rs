@@ -327,3 +327,15 @@ fn an_unreachable_server_is_bad_netpath() {
         "ERROR_BAD_NETPATH",
     );
 }
+
+/// `plan` and `status` need the router manager of the machine they run on; mprd does not relay
+/// to it (docs/router.md, "Remote administration"), so through `-r` they are refused, with
+/// the reason, rather than answered from this machine's kernel.
+#[test]
+fn plan_and_status_through_mprd_are_not_supported() {
+    let r = start();
+    for cmd in ["plan", "status"] {
+        let line = r.env.fail(&[cmd], 2, 50, "ERROR_NOT_SUPPORTED");
+        assert!(line.contains("not reachable through mprd"), "{line}");
+    }
+}

@@ -81,6 +81,9 @@ win_errors! {
     ERROR_LOGON_FAILURE = 1326, "The user name or password is incorrect.";
     ERROR_INTERNAL_ERROR = 1359, "An internal error occurred.";
     ERROR_TIMEOUT = 1460, "This operation returned because the timeout period expired.";
+    /// What `MprAdminServerConnect` returns when no router manager runs (its RPC interface is
+    /// not registered).
+    RPC_S_UNKNOWN_IF = 1717, "The interface is unknown.";
     RPC_S_SERVER_UNAVAILABLE = 1722, "The RPC server is unavailable.";
     RPC_S_CALL_FAILED = 1726, "The remote procedure call failed.";
     ERROR_SUCCESS_REBOOT_REQUIRED = 3010, "The requested operation is successful. Changes will not be effective until the system is rebooted.";
@@ -292,7 +295,7 @@ mod tests {
         assert_eq!(unique.len(), WinError::ALL.len());
         for code in [
             0u32, 2, 3, 5, 6, 8, 13, 14, 50, 53, 67, 80, 87, 111, 120, 122, 123, 124, 127, 161,
-            183, 234, 259, 1010, 1011, 1012, 1013, 1060, 1168, 1722, 3010,
+            183, 234, 259, 1010, 1011, 1012, 1013, 1060, 1168, 1717, 1722, 3010,
         ] {
             assert!(WinError(code).name().is_some(), "missing {code}");
         }

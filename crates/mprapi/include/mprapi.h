@@ -847,6 +847,95 @@ DWORD APIENTRY MprInfoBlockQuerySize(IN LPVOID lpHeader);
 #define MprInfoBlockExists(h, t) \
     (MprInfoBlockFind((h), (t), NULL, NULL, NULL) == NO_ERROR)
 
+/* ========================================================================================== */
+/* Router Administration Functions (MprAdmin*): the running router, through the router       */
+/* manager mprrouted (docs/c-api.md "MprAdmin", docs/router.md). Section owned by issue 13.  */
+/* ========================================================================================== */
+
+#ifndef RPC_S_UNKNOWN_IF
+#define RPC_S_UNKNOWN_IF                 1717L  /* no router manager runs */
+#endif
+#ifndef ERROR_MR_MID_NOT_FOUND
+#define ERROR_MR_MID_NOT_FOUND           317L
+#endif
+#ifndef MPR_INTERFACE_OUT_OF_RESOURCES
+#define MPR_INTERFACE_OUT_OF_RESOURCES           0x00000001
+#define MPR_INTERFACE_ADMIN_DISABLED             0x00000002
+#define MPR_INTERFACE_CONNECTION_FAILURE         0x00000004
+#define MPR_INTERFACE_SERVICE_PAUSED             0x00000008
+#define MPR_INTERFACE_DIALOUT_HOURS_RESTRICTION  0x00000010
+#define MPR_INTERFACE_NO_MEDIA_SENSE             0x00000020
+#define MPR_INTERFACE_NO_DEVICE                  0x00000040
+#endif
+
+typedef HANDLE RAS_SERVER_HANDLE;
+
+BOOL APIENTRY MprAdminIsServiceRunning(IN LPWSTR lpwsServerName);
+DWORD APIENTRY MprAdminServerConnect(IN LPWSTR lpwsServerName,
+                                     OUT MPR_SERVER_HANDLE *phMprServer);
+VOID APIENTRY MprAdminServerDisconnect(IN MPR_SERVER_HANDLE hMprServer);
+DWORD APIENTRY MprAdminServerGetInfo(IN MPR_SERVER_HANDLE hMprServer, IN DWORD dwLevel,
+                                     OUT LPBYTE *lplpbBuffer);
+DWORD APIENTRY MprAdminInterfaceEnum(IN MPR_SERVER_HANDLE hMprServer, IN DWORD dwLevel,
+                                     OUT LPBYTE *lplpbBuffer, IN DWORD dwPrefMaxLen,
+                                     OUT LPDWORD lpdwEntriesRead, OUT LPDWORD lpdwTotalEntries,
+                                     IN OUT LPDWORD lpdwResumeHandle OPTIONAL);
+DWORD APIENTRY MprAdminInterfaceGetHandle(IN MPR_SERVER_HANDLE hMprServer,
+                                          IN LPWSTR lpwsInterfaceName, OUT HANDLE *phInterface,
+                                          IN BOOL fIncludeClientInterfaces);
+DWORD APIENTRY MprAdminInterfaceGetInfo(IN MPR_SERVER_HANDLE hMprServer, IN HANDLE hInterface,
+                                        IN DWORD dwLevel, OUT LPBYTE *lplpbBuffer);
+DWORD APIENTRY MprAdminInterfaceSetInfo(IN MPR_SERVER_HANDLE hMprServer, IN HANDLE hInterface,
+                                        IN DWORD dwLevel, IN LPBYTE lpbBuffer);
+DWORD APIENTRY MprAdminInterfaceCreate(IN MPR_SERVER_HANDLE hMprServer, IN DWORD dwLevel,
+                                       IN LPBYTE lpbBuffer, OUT HANDLE *phInterface);
+DWORD APIENTRY MprAdminInterfaceDelete(IN MPR_SERVER_HANDLE hMprServer, IN HANDLE hInterface);
+DWORD APIENTRY MprAdminInterfaceConnect(IN MPR_SERVER_HANDLE hMprServer, IN HANDLE hInterface,
+                                        IN HANDLE hEvent, IN BOOL fSynchronous);
+DWORD APIENTRY MprAdminInterfaceDisconnect(IN MPR_SERVER_HANDLE hMprServer,
+                                           IN HANDLE hInterface);
+DWORD APIENTRY MprAdminInterfaceTransportAdd(IN MPR_SERVER_HANDLE hMprServer,
+                                             IN HANDLE hInterface, IN DWORD dwTransportId,
+                                             IN LPBYTE pInterfaceInfo,
+                                             IN DWORD dwInterfaceInfoSize);
+DWORD APIENTRY MprAdminInterfaceTransportRemove(IN MPR_SERVER_HANDLE hMprServer,
+                                                IN HANDLE hInterface, IN DWORD dwTransportId);
+DWORD APIENTRY MprAdminInterfaceTransportGetInfo(IN MPR_SERVER_HANDLE hMprServer,
+                                                 IN HANDLE hInterface, IN DWORD dwTransportId,
+                                                 OUT LPBYTE *ppInterfaceInfo,
+                                                 OUT LPDWORD lpdwInterfaceInfoSize);
+DWORD APIENTRY MprAdminInterfaceTransportSetInfo(IN MPR_SERVER_HANDLE hMprServer,
+                                                 IN HANDLE hInterface, IN DWORD dwTransportId,
+                                                 IN LPBYTE pInterfaceInfo,
+                                                 IN DWORD dwInterfaceInfoSize);
+DWORD APIENTRY MprAdminTransportGetInfo(IN MPR_SERVER_HANDLE hMprServer, IN DWORD dwTransportId,
+                                        OUT LPBYTE *ppGlobalInfo,
+                                        OUT LPDWORD lpdwGlobalInfoSize,
+                                        OUT LPBYTE *ppClientInterfaceInfo,
+                                        OUT LPDWORD lpdwClientInterfaceInfoSize);
+DWORD APIENTRY MprAdminTransportSetInfo(IN MPR_SERVER_HANDLE hMprServer, IN DWORD dwTransportId,
+                                        IN LPBYTE pGlobalInfo, IN DWORD dwGlobalInfoSize,
+                                        IN LPBYTE pClientInterfaceInfo,
+                                        IN DWORD dwClientInterfaceInfoSize);
+DWORD APIENTRY MprAdminGetErrorString(IN DWORD dwError, OUT LPWSTR *lplpwsErrorString);
+DWORD APIENTRY MprAdminConnectionEnum(IN RAS_SERVER_HANDLE hRasServer, IN DWORD dwLevel,
+                                      OUT LPBYTE *lplpbBuffer, IN DWORD dwPrefMaxLen,
+                                      OUT LPDWORD lpdwEntriesRead, OUT LPDWORD lpdwTotalEntries,
+                                      IN LPDWORD lpdwResumeHandle OPTIONAL);
+DWORD APIENTRY MprAdminPortEnum(IN RAS_SERVER_HANDLE hRasServer, IN DWORD dwLevel,
+                                IN HANDLE hRasConnection, OUT LPBYTE *lplpbBuffer,
+                                IN DWORD dwPrefMaxLen, OUT LPDWORD lpdwEntriesRead,
+                                OUT LPDWORD lpdwTotalEntries,
+                                IN LPDWORD lpdwResumeHandle OPTIONAL);
+DWORD APIENTRY MprAdminConnectionGetInfo(IN RAS_SERVER_HANDLE hRasServer, IN DWORD dwLevel,
+                                         IN HANDLE hRasConnection, OUT LPBYTE *lplpbBuffer);
+DWORD APIENTRY MprAdminPortGetInfo(IN RAS_SERVER_HANDLE hRasServer, IN DWORD dwLevel,
+                                   IN HANDLE hPort, OUT LPBYTE *lplpbBuffer);
+
+/* ========================================================================================== */
+/* End of the MprAdmin* section                                                               */
+/* ========================================================================================== */
+
 #ifdef __cplusplus
 }
 #endif

@@ -24,6 +24,7 @@ pub mod handles;
 pub mod types;
 pub mod wide;
 
+pub mod admin;
 pub mod filter;
 pub mod iftransport;
 pub mod infoapi;
@@ -39,6 +40,7 @@ mod out;
 #[cfg(test)]
 mod alloc_failures;
 
+pub use admin::*;
 pub use filter::*;
 pub use iftransport::*;
 pub use infoapi::*;

@@ -1,0 +1,616 @@
+//! `MprAdmin*` for Rust: administration of the running router, through the router manager
+//! (`mprrouted`, crate `mprconfig-router`) over its Unix socket.
+//!
+//! [`admin_connect`] is `MprAdminServerConnect`: it fails with `RPC_S_UNKNOWN_IF` (1717) when
+//! no router manager answers, as Windows does when the router service is not running, so
+//! programs can fall back to the configuration API ([`crate::connect`]). On Linux the running
+//! router *is* the stored configuration applied to the kernel: every write through an
+//! [`AdminConnection`] is committed to the store and applied before the call returns
+//! (docs/router.md, "MprAdmin").
+//!
+//! Protocol (docs/router.md, "Socket protocol"): one JSON object per line each way, a
+//! [`Request`] tagged by `"op"`, answered by `{"ok": value}` or
+//! `{"error": {"code": N, "detail": "…"}}`. Binary information headers travel as hex.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::os::unix::net::UnixStream;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::time::Duration;
+
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+
+use mprconfig_core::{
+    ConnectionState, Error, Interface, InterfaceId, InterfaceType, PortConfig, Result, ServerInfo,
+    WinError,
+};
+
+/// Environment variable naming the router manager's socket.
+pub const SOCKET_ENV: &str = "MPRCONFIG_ROUTER_SOCKET";
+/// The router manager's socket when [`SOCKET_ENV`] is not set.
+pub const DEFAULT_SOCKET: &str = "/run/mprconfig/router.sock";
+/// Version of the socket protocol.
+pub const PROTOCOL_VERSION: u32 = 1;
+/// Longest line either side accepts (a 16 MiB header in hex, plus room).
+pub const MAX_LINE: usize = 40 << 20;
+/// How long a call waits for its answer (a reconcile of thousands of items takes about a
+/// second).
+pub const CALL_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// `MPR_INTERFACE_OUT_OF_RESOURCES`.
+pub const MPR_INTERFACE_OUT_OF_RESOURCES: u32 = 0x1;
+/// `MPR_INTERFACE_ADMIN_DISABLED`.
+pub const MPR_INTERFACE_ADMIN_DISABLED: u32 = 0x2;
+/// `MPR_INTERFACE_CONNECTION_FAILURE`.
+pub const MPR_INTERFACE_CONNECTION_FAILURE: u32 = 0x4;
+/// `MPR_INTERFACE_SERVICE_PAUSED`.
+pub const MPR_INTERFACE_SERVICE_PAUSED: u32 = 0x8;
+/// `MPR_INTERFACE_DIALOUT_HOURS_RESTRICTION`.
+pub const MPR_INTERFACE_DIALOUT_HOURS_RESTRICTION: u32 = 0x10;
+/// `MPR_INTERFACE_NO_MEDIA_SENSE`.
+pub const MPR_INTERFACE_NO_MEDIA_SENSE: u32 = 0x20;
+/// `MPR_INTERFACE_NO_DEVICE`.
+pub const MPR_INTERFACE_NO_DEVICE: u32 = 0x40;
+
+/// The socket path: `MPRCONFIG_ROUTER_SOCKET` if set and non-empty, else [`DEFAULT_SOCKET`].
+pub fn socket_path() -> PathBuf {
+    std::env::var_os(SOCKET_ENV)
+        .filter(|p| !p.is_empty())
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(DEFAULT_SOCKET))
+}
+
+/// An interface handle on the wire.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WireId {
+    /// `Interfaces\<key>`.
+    pub key: u32,
+    /// The name it had.
+    pub name: String,
+}
+
+impl From<&InterfaceId> for WireId {
+    fn from(id: &InterfaceId) -> Self {
+        WireId {
+            key: id.key,
+            name: id.name.clone(),
+        }
+    }
+}
+
+impl From<WireId> for InterfaceId {
+    fn from(w: WireId) -> Self {
+        InterfaceId {
+            key: w.key,
+            name: w.name,
+        }
+    }
+}
+
+/// An interface on the wire (`MPR_INTERFACE_0`/`1` fields).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WireInterface {
+    /// Name.
+    pub name: String,
+    /// `ROUTER_INTERFACE_TYPE`.
+    pub if_type: i32,
+    /// Enabled.
+    pub enabled: bool,
+    /// Dial-out hours.
+    pub dialout_hours: Option<Vec<String>>,
+    /// `ROUTER_CONNECTION_STATE`.
+    pub connection_state: i32,
+    /// `MPR_INTERFACE_*` flags.
+    pub unreachability_reasons: u32,
+    /// Last error.
+    pub last_error: u32,
+}
+
+impl From<&Interface> for WireInterface {
+    fn from(i: &Interface) -> Self {
+        WireInterface {
+            name: i.name.clone(),
+            if_type: i.if_type.0,
+            enabled: i.enabled,
+            dialout_hours: i.dialout_hours.clone(),
+            connection_state: i.connection_state.0,
+            unreachability_reasons: i.unreachability_reasons,
+            last_error: i.last_error,
+        }
+    }
+}
+
+impl From<WireInterface> for Interface {
+    fn from(w: WireInterface) -> Self {
+        Interface {
+            name: w.name,
+            if_type: InterfaceType(w.if_type),
+            enabled: w.enabled,
+            dialout_hours: w.dialout_hours,
+            connection_state: ConnectionState(w.connection_state),
+            unreachability_reasons: w.unreachability_reasons,
+            last_error: w.last_error,
+        }
+    }
+}
+
+/// One entry of [`AdminConnection::interface_enum`].
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WireEntry {
+    /// The handle.
+    pub id: WireId,
+    /// The interface with its live state.
+    pub info: WireInterface,
+}
+
+/// A port pool on the wire.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WirePorts {
+    /// `dwNumPorts`.
+    pub num_ports: u32,
+    /// `MPR_ENABLE_*`.
+    pub port_flags: u32,
+}
+
+/// `MPR_SERVER_0..2` on the wire, with the real up time.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WireServer {
+    /// `fLanOnlyMode`.
+    pub lan_only_mode: bool,
+    /// Seconds the router manager has run.
+    pub up_time: u32,
+    /// `dwTotalPorts`.
+    pub total_ports: u32,
+    /// `dwPortsInUse` (0: no remote-access ports run here).
+    pub ports_in_use: u32,
+    /// PPTP.
+    pub pptp: WirePorts,
+    /// L2TP.
+    pub l2tp: WirePorts,
+    /// SSTP.
+    pub sstp: WirePorts,
+}
+
+fn ports(p: WirePorts) -> PortConfig {
+    PortConfig {
+        num_ports: p.num_ports,
+        port_flags: p.port_flags,
+    }
+}
+
+impl From<WireServer> for ServerInfo {
+    fn from(w: WireServer) -> Self {
+        ServerInfo {
+            lan_only_mode: w.lan_only_mode,
+            up_time: w.up_time,
+            total_ports: w.total_ports,
+            ports_in_use: w.ports_in_use,
+            pptp: ports(w.pptp),
+            l2tp: ports(w.l2tp),
+            sstp: ports(w.sstp),
+        }
+    }
+}
+
+/// A transport's information on the wire (hex blobs).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WireTransport {
+    /// `GlobalInfo`, hex.
+    pub global_info: Option<String>,
+    /// `GlobalInterfaceInfo`, hex.
+    pub client_interface_info: Option<String>,
+}
+
+/// What the router manager says about itself.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Hello {
+    /// Protocol version.
+    pub version: u32,
+    /// Its process id.
+    pub pid: u32,
+    /// The store file it applies.
+    pub store: String,
+    /// Seconds since it started.
+    pub up_time: u64,
+}
+
+/// A request (one line of JSON, tagged by `op`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "snake_case")]
+pub enum Request {
+    /// → [`Hello`].
+    Hello,
+    /// `MprAdminServerGetInfo` → [`WireServer`].
+    ServerGetInfo,
+    /// `MprAdminInterfaceEnum` → `[WireEntry]`.
+    InterfaceEnum,
+    /// `MprAdminInterfaceGetHandle` → [`WireId`].
+    InterfaceGetHandle {
+        /// Name (case-insensitive).
+        name: String,
+    },
+    /// `MprAdminInterfaceGetInfo` → [`WireInterface`] with live state.
+    InterfaceGetInfo {
+        /// Handle.
+        id: WireId,
+    },
+    /// `MprAdminInterfaceSetInfo` → `null`.
+    InterfaceSetInfo {
+        /// Handle.
+        id: WireId,
+        /// Level (0-3).
+        level: u32,
+        /// New values.
+        info: WireInterface,
+    },
+    /// `MprAdminInterfaceCreate` → [`WireId`].
+    InterfaceCreate {
+        /// The interface.
+        info: WireInterface,
+    },
+    /// `MprAdminInterfaceDelete` → `null`.
+    InterfaceDelete {
+        /// Handle.
+        id: WireId,
+    },
+    /// `MprAdminInterfaceTransportAdd` → `null`.
+    InterfaceTransportAdd {
+        /// Handle.
+        id: WireId,
+        /// `PID_*`.
+        protocol_id: u32,
+        /// Information header, hex.
+        info: Option<String>,
+    },
+    /// `MprAdminInterfaceTransportRemove` → `null`.
+    InterfaceTransportRemove {
+        /// Handle.
+        id: WireId,
+        /// `PID_*`.
+        protocol_id: u32,
+    },
+    /// `MprAdminInterfaceTransportGetInfo` → hex string or `null`.
+    InterfaceTransportGetInfo {
+        /// Handle.
+        id: WireId,
+        /// `PID_*`.
+        protocol_id: u32,
+    },
+    /// `MprAdminInterfaceTransportSetInfo` → `null`.
+    InterfaceTransportSetInfo {
+        /// Handle.
+        id: WireId,
+        /// `PID_*`.
+        protocol_id: u32,
+        /// Information header, hex.
+        info: String,
+    },
+    /// `MprAdminTransportGetInfo` → [`WireTransport`].
+    TransportGetInfo {
+        /// `PID_*`.
+        protocol_id: u32,
+    },
+    /// `MprAdminTransportSetInfo` → `null`.
+    TransportSetInfo {
+        /// `PID_*`.
+        protocol_id: u32,
+        /// New `GlobalInfo` (hex), `None` = unchanged.
+        global_info: Option<String>,
+        /// New `GlobalInterfaceInfo` (hex), `None` = unchanged.
+        client_interface_info: Option<String>,
+    },
+    /// Status of every item (the router crate's `Status`); `fresh` re-reads counters.
+    Status {
+        /// Read the nftables counters now.
+        fresh: bool,
+    },
+    /// A dry-run plan (the router crate's `Plan`).
+    Plan,
+    /// Reconcile now → the router crate's `Report`.
+    Reconcile,
+}
+
+/// A reply line.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Reply {
+    /// Success with a value.
+    Ok(serde_json::Value),
+    /// Failure.
+    Error {
+        /// Win32 code.
+        code: u32,
+        /// Detail.
+        detail: String,
+    },
+}
+
+impl Reply {
+    /// The reply for a result.
+    pub fn from_result(r: Result<serde_json::Value>) -> Reply {
+        match r {
+            Ok(v) => Reply::Ok(v),
+            Err(e) => Reply::Error {
+                code: e.code.0,
+                detail: e.detail,
+            },
+        }
+    }
+}
+
+/// Hex of a blob.
+pub fn to_hex(b: &[u8]) -> String {
+    hex::encode(b)
+}
+
+/// A blob from hex; `ERROR_INVALID_PARAMETER` for bad hex.
+pub fn from_hex(s: &str) -> Result<Vec<u8>> {
+    hex::decode(s).map_err(|e| Error::invalid_parameter(format!("bad hex blob: {e}")))
+}
+
+fn unknown_if(path: &Path, why: impl std::fmt::Display) -> Error {
+    Error::new(
+        WinError::RPC_S_UNKNOWN_IF,
+        format!(
+            "no router manager answers at {} ({why}); start mprrouted",
+            path.display()
+        ),
+    )
+}
+
+/// A transport's (global, client-interface) information headers, each absent when not stored.
+pub type TransportHeaders = (Option<Vec<u8>>, Option<Vec<u8>>);
+
+/// An open connection to the router manager: the `MPR_SERVER_HANDLE` of `MprAdmin*`. Calls
+/// from several threads are serialised on it.
+#[derive(Debug)]
+pub struct AdminConnection {
+    path: PathBuf,
+    io: Mutex<(BufReader<UnixStream>, UnixStream)>,
+    hello: Hello,
+}
+
+/// `MprAdminServerConnect`: connects to this machine's router manager (`server` `None` or
+/// empty). A remote name gives `RPC_S_UNKNOWN_IF` (1717): the remote administration interface
+/// is not served by mprd (docs/router.md). No router manager: `RPC_S_UNKNOWN_IF` too.
+pub fn admin_connect(server: Option<&str>) -> Result<AdminConnection> {
+    match server.map(|s| s.trim_start_matches('\\')) {
+        None | Some("") => AdminConnection::connect_path(&socket_path()),
+        Some(name) => Err(Error::new(
+            WinError::RPC_S_UNKNOWN_IF,
+            format!(
+                "{name}: remote router administration (MprAdmin*) is not served by mprd; use the configuration API"
+            ),
+        )),
+    }
+}
+
+/// `MprAdminIsServiceRunning`: true if a router manager answers on this machine (`server`
+/// `None` or empty); false for a remote name (see [`admin_connect`]).
+pub fn admin_is_running(server: Option<&str>) -> bool {
+    admin_connect(server).is_ok()
+}
+
+impl AdminConnection {
+    /// Connects to the router manager at `path` and checks its protocol version.
+    pub fn connect_path(path: &Path) -> Result<AdminConnection> {
+        let stream = UnixStream::connect(path).map_err(|e| unknown_if(path, e))?;
+        let _ = stream.set_read_timeout(Some(CALL_TIMEOUT));
+        let _ = stream.set_write_timeout(Some(CALL_TIMEOUT));
+        let writer = stream.try_clone().map_err(|e| unknown_if(path, e))?;
+        let mut c = AdminConnection {
+            path: path.to_path_buf(),
+            io: Mutex::new((BufReader::new(stream), writer)),
+            hello: Hello {
+                version: 0,
+                pid: 0,
+                store: String::new(),
+                up_time: 0,
+            },
+        };
+        let hello: Hello = c.call(&Request::Hello).map_err(|e| {
+            if e.code == WinError::RPC_S_SERVER_UNAVAILABLE {
+                unknown_if(path, e.detail)
+            } else {
+                e
+            }
+        })?;
+        if hello.version != PROTOCOL_VERSION {
+            return Err(unknown_if(
+                path,
+                format!(
+                    "it speaks protocol {} and this library {PROTOCOL_VERSION}",
+                    hello.version
+                ),
+            ));
+        }
+        c.hello = hello;
+        Ok(c)
+    }
+
+    /// What the router manager said when connected.
+    pub fn hello(&self) -> &Hello {
+        &self.hello
+    }
+
+    /// The socket path.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Sends one request and decodes its reply. A lost connection is
+    /// `RPC_S_SERVER_UNAVAILABLE` (1722).
+    pub fn call<T: DeserializeOwned>(&self, req: &Request) -> Result<T> {
+        let value = self.call_value(req)?;
+        serde_json::from_value(value).map_err(|e| {
+            Error::new(
+                WinError::RPC_S_CALL_FAILED,
+                format!("the router manager's reply does not fit: {e}"),
+            )
+        })
+    }
+
+    /// Sends one request; the raw reply value.
+    pub fn call_value(&self, req: &Request) -> Result<serde_json::Value> {
+        let gone = |e: std::io::Error| {
+            Error::new(
+                WinError::RPC_S_SERVER_UNAVAILABLE,
+                format!(
+                    "the router manager at {} went away: {e}",
+                    self.path.display()
+                ),
+            )
+        };
+        let mut line = serde_json::to_vec(req)
+            .map_err(|e| Error::new(WinError::ERROR_INTERNAL_ERROR, format!("encoding: {e}")))?;
+        line.push(b'\n');
+        let mut io = self
+            .io
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        io.1.write_all(&line).map_err(gone)?;
+        let mut reply = Vec::new();
+        let n = Read::take(&mut io.0, MAX_LINE as u64 + 1)
+            .read_until(b'\n', &mut reply)
+            .map_err(gone)?;
+        if n == 0 {
+            return Err(gone(std::io::ErrorKind::UnexpectedEof.into()));
+        }
+        if reply.len() > MAX_LINE {
+            return Err(Error::new(
+                WinError::RPC_S_CALL_FAILED,
+                "the router manager's reply is too long",
+            ));
+        }
+        match serde_json::from_slice::<Reply>(&reply) {
+            Ok(Reply::Ok(v)) => Ok(v),
+            Ok(Reply::Error { code, detail }) => Err(Error::new(WinError(code), detail)),
+            Err(e) => Err(Error::new(
+                WinError::RPC_S_CALL_FAILED,
+                format!("the router manager's reply is not understood: {e}"),
+            )),
+        }
+    }
+
+    /// `MprAdminServerGetInfo`.
+    pub fn server_get_info(&self) -> Result<ServerInfo> {
+        self.call::<WireServer>(&Request::ServerGetInfo)
+            .map(ServerInfo::from)
+    }
+
+    /// `MprAdminInterfaceEnum`: every interface with its live state.
+    pub fn interface_enum(&self) -> Result<Vec<(InterfaceId, Interface)>> {
+        let v: Vec<WireEntry> = self.call(&Request::InterfaceEnum)?;
+        Ok(v.into_iter()
+            .map(|e| (e.id.into(), e.info.into()))
+            .collect())
+    }
+
+    /// `MprAdminInterfaceGetHandle`.
+    pub fn interface_get_handle(&self, name: &str) -> Result<InterfaceId> {
+        self.call::<WireId>(&Request::InterfaceGetHandle { name: name.into() })
+            .map(Into::into)
+    }
+
+    /// `MprAdminInterfaceGetInfo`, with the live connection state.
+    pub fn interface_get_info(&self, id: &InterfaceId) -> Result<Interface> {
+        self.call::<WireInterface>(&Request::InterfaceGetInfo { id: id.into() })
+            .map(Into::into)
+    }
+
+    /// `MprAdminInterfaceSetInfo` (stored and applied at once).
+    pub fn interface_set_info(&self, id: &InterfaceId, level: u32, info: &Interface) -> Result<()> {
+        self.call(&Request::InterfaceSetInfo {
+            id: id.into(),
+            level,
+            info: info.into(),
+        })
+    }
+
+    /// `MprAdminInterfaceCreate` (stored and applied at once).
+    pub fn interface_create(&self, info: &Interface) -> Result<InterfaceId> {
+        self.call::<WireId>(&Request::InterfaceCreate { info: info.into() })
+            .map(Into::into)
+    }
+
+    /// `MprAdminInterfaceDelete`.
+    pub fn interface_delete(&self, id: &InterfaceId) -> Result<()> {
+        self.call(&Request::InterfaceDelete { id: id.into() })
+    }
+
+    /// `MprAdminInterfaceTransportAdd`.
+    pub fn interface_transport_add(
+        &self,
+        id: &InterfaceId,
+        protocol_id: u32,
+        info: Option<&[u8]>,
+    ) -> Result<()> {
+        self.call(&Request::InterfaceTransportAdd {
+            id: id.into(),
+            protocol_id,
+            info: info.map(to_hex),
+        })
+    }
+
+    /// `MprAdminInterfaceTransportRemove`.
+    pub fn interface_transport_remove(&self, id: &InterfaceId, protocol_id: u32) -> Result<()> {
+        self.call(&Request::InterfaceTransportRemove {
+            id: id.into(),
+            protocol_id,
+        })
+    }
+
+    /// `MprAdminInterfaceTransportGetInfo`: the header, `None` if none is stored.
+    pub fn interface_transport_get_info(
+        &self,
+        id: &InterfaceId,
+        protocol_id: u32,
+    ) -> Result<Option<Vec<u8>>> {
+        let v: Option<String> = self.call(&Request::InterfaceTransportGetInfo {
+            id: id.into(),
+            protocol_id,
+        })?;
+        v.as_deref().map(from_hex).transpose()
+    }
+
+    /// `MprAdminInterfaceTransportSetInfo`.
+    pub fn interface_transport_set_info(
+        &self,
+        id: &InterfaceId,
+        protocol_id: u32,
+        info: &[u8],
+    ) -> Result<()> {
+        self.call(&Request::InterfaceTransportSetInfo {
+            id: id.into(),
+            protocol_id,
+            info: to_hex(info),
+        })
+    }
+
+    /// `MprAdminTransportGetInfo`: (global info, client interface info).
+    pub fn transport_get_info(&self, protocol_id: u32) -> Result<TransportHeaders> {
+        let t: WireTransport = self.call(&Request::TransportGetInfo { protocol_id })?;
+        Ok((
+            t.global_info.as_deref().map(from_hex).transpose()?,
+            t.client_interface_info
+                .as_deref()
+                .map(from_hex)
+                .transpose()?,
+        ))
+    }
+
+    /// `MprAdminTransportSetInfo` (`None` leaves a header unchanged).
+    pub fn transport_set_info(
+        &self,
+        protocol_id: u32,
+        global_info: Option<&[u8]>,
+        client_interface_info: Option<&[u8]>,
+    ) -> Result<()> {
+        self.call(&Request::TransportSetInfo {
+            protocol_id,
+            global_info: global_info.map(to_hex),
+            client_interface_info: client_interface_info.map(to_hex),
+        })
+    }
+}
