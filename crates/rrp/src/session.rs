@@ -481,6 +481,39 @@ impl Session {
 
     // ---- applying a commit ---------------------------------------------------------------------
 
+    /// What the change log must say about `ops` (before they are applied): everything but
+    /// the setting of values this session knows exist (for the generation it is synced to)
+    /// on keys the commit neither creates nor deletes. Such a change alters no cached
+    /// structure anywhere, and leaving it out lets commits that only change data (the common
+    /// case: an interface's settings) take no room in the log, so other sessions' caches stay
+    /// valid across any number of them.
+    pub(crate) fn log_changes(&self, ops: &[Op]) -> Vec<Change> {
+        let reshaped = |path: &str| {
+            let f = fold(path);
+            ops.iter().any(|op| match op {
+                Op::CreateKey(p) => fold(p) == f,
+                Op::DeleteTree(p) => {
+                    let d = fold(p);
+                    f == d || f.starts_with(&format!("{d}\\"))
+                }
+                _ => false,
+            })
+        };
+        ops.iter()
+            .filter(|op| match op {
+                Op::SetValue(path, name, _) => {
+                    reshaped(path)
+                        || !self
+                            .cached(path)
+                            .and_then(|e| e.names.as_ref())
+                            .is_some_and(|names| names.iter().any(|n| names_equal(n, name)))
+                }
+                _ => true,
+            })
+            .map(Change::of)
+            .collect()
+    }
+
     /// Applies one journal change to the server, keeping the caches exact.
     pub(crate) fn apply(&mut self, op: &Op) -> Result<()> {
         match op {

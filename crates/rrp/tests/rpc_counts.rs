@@ -175,12 +175,20 @@ fn enumerate_1000_with_transports_after_another_writer_meets_the_target() {
     let cold_config = RegistryConfig::new(Arc::clone(&cold));
     let enumerate_cold = calls(&cold, || {
         assert_eq!(
-            cold_config.interface_enum(0, u32::MAX).unwrap().entries.len(),
+            cold_config
+                .interface_enum(0, u32::MAX)
+                .unwrap()
+                .entries
+                .len(),
             listed
         );
     });
     for (i, s) in after_change.iter().enumerate() {
-        eprintln!("after a change #{i}: {} RPCs, by opnum {:?}", s.calls, nonzero(s));
+        eprintln!(
+            "after a change #{i}: {} RPCs, by opnum {:?}",
+            s.calls,
+            nonzero(s)
+        );
     }
     eprintln!(
         "new connection: {} RPCs, by opnum {:?}",
