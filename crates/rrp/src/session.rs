@@ -43,6 +43,10 @@ pub(crate) struct Session {
     synced: Option<u64>,
     control: Option<Hkey>,
     state_hint: usize,
+    /// Per parent key (folded path): the value names of the child whose values were last
+    /// enumerated, and the bytes they took. Keys of one kind (the interfaces, their
+    /// transports) have the same values, so this is the first guess for a sibling's names.
+    siblings: HashMap<String, (Vec<String>, usize)>,
 }
 
 impl std::fmt::Debug for Session {
@@ -85,6 +89,7 @@ impl Session {
             synced: None,
             control: None,
             state_hint: 16 * 1024,
+            siblings: HashMap::new(),
         })
     }
 
@@ -168,8 +173,16 @@ impl Session {
     /// value with buffers sized from it: Samba does not report the size a too-small
     /// EnumValue buffer needed, so guessing and retrying is not an option there).
     fn enumerate_values(&mut self, path: &str, h: &Hkey) -> Result<Vec<(String, RegValue)>> {
+        let first = self.info(h)?;
+        if let Some(v) = self.guess_values(path, h, &first)? {
+            return Ok(v);
+        }
+        let mut first = Some(first);
         'again: for _ in 0..3 {
-            let info = self.info(h)?;
+            let info = match first.take() {
+                Some(i) => i,
+                None => self.info(h)?,
+            };
             let name_cap = ((info.max_value_name_len as usize + 1) * 2).clamp(512, 65534);
             let data_cap = (info.max_value_len as usize).min(crate::winreg::MAX_DATA);
             let mut out = Vec::with_capacity(info.values as usize);
@@ -188,8 +201,13 @@ impl Session {
                 }
             }
             let hint = out.iter().map(|(_, v)| v.data.len()).sum();
+            let names: Vec<String> = out.iter().map(|(n, _)| n.clone()).collect();
+            if !names.is_empty() {
+                let (parent, _) = split_parent(path);
+                self.siblings.insert(fold(parent), (names.clone(), hint));
+            }
             let e = self.entry(path);
-            e.names = Some(out.iter().map(|(n, _)| n.clone()).collect());
+            e.names = Some(names);
             e.data_hint = hint;
             return Ok(out);
         }
@@ -197,6 +215,40 @@ impl Session {
             WinError::ERROR_BUSY,
             format!("the values of {path:?} keep changing while they are read"),
         ))
+    }
+
+    /// The values of a key whose names are not cached, in one QueryMultipleValues2 call with
+    /// the names of the sibling read last (see `siblings`), or `None` when that guess is
+    /// wrong. It is right when the key has as many values as the guess (`info`) and every
+    /// guessed name exists: names are unique within a key, so then they are all of its values.
+    /// This is what makes a cold listing of 1,000 interfaces four RPCs each (EnumKey for the
+    /// name, OpenKey, QueryInfoKey, QueryMultipleValues2) rather than one EnumValue per value.
+    fn guess_values(
+        &mut self,
+        path: &str,
+        h: &Hkey,
+        info: &KeyInfo,
+    ) -> Result<Option<Vec<(String, RegValue)>>> {
+        let (parent, _) = split_parent(path);
+        let Some((names, hint)) = self.siblings.get(&fold(parent)).cloned() else {
+            return Ok(None);
+        };
+        if names.is_empty() || names.len() != info.values as usize {
+            return Ok(None);
+        }
+        // Room for the sibling's data and then some (only the reply carries data), or for
+        // every value at the largest size the key reports, whichever is more (capped: a
+        // larger need is answered with the size, and asked again).
+        let room = (info.max_value_len as usize)
+            .saturating_mul(names.len())
+            .min(1 << 20)
+            .max(hint + hint / 2 + 64);
+        self.entry(path).data_hint = room;
+        let Some(values) = self.query_named(path, h, &names)? else {
+            return Ok(None);
+        };
+        self.entry(path).names = Some(names);
+        Ok(Some(values))
     }
 
     /// The named values of the key behind `h` in one QueryMultipleValues2 call (two when the
