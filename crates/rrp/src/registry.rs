@@ -550,6 +550,7 @@ impl Registry for RrpRegistry {
     ) -> Result<T> {
         let mut inner = self.inner.lock().unwrap_or_else(PoisonError::into_inner);
         let s = inner.session(&self.options)?;
+        s.begin();
         let result = match mode {
             TxMode::Read => self.read_tx(s, f),
             TxMode::Write => self.write_tx(s, f),

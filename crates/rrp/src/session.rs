@@ -19,7 +19,11 @@ pub(crate) const CONTROL: &str = r"SOFTWARE\mprconfig\RRP";
 pub(crate) const LOCK: &str = r"SOFTWARE\mprconfig\RRP\Lock";
 const STATE_VALUE: &str = "State";
 
-/// Open handles kept at most (Samba refuses more than about 2,000 per pipe).
+/// Open handles kept at most. Samba refuses more than 2,048 per connection (`MAX_OPEN_POLS`),
+/// counting every handle the client holds; Windows has no such small limit, but each open
+/// handle costs the server memory for as long as the connection lasts. Half of Samba's limit
+/// leaves room for the transient handles of the lock and control keys and for other winreg
+/// users of the same connection.
 const MAX_HANDLES: usize = 1024;
 
 #[derive(Debug, Default)]
@@ -39,6 +43,8 @@ pub(crate) struct Session {
     keys: HashMap<String, KeyCache>,
     handles: usize,
     tick: u64,
+    /// `tick` when the current transaction began.
+    tx_start: u64,
     /// The generation the cached structure describes.
     synced: Option<u64>,
     control: Option<Hkey>,
@@ -86,6 +92,7 @@ impl Session {
             keys: HashMap::new(),
             handles: 0,
             tick: 0,
+            tx_start: 0,
             synced: None,
             control: None,
             state_hint: 16 * 1024,
@@ -109,18 +116,39 @@ impl Session {
         self.keys.get(&fold(path))
     }
 
-    /// Keeps the number of open handles bounded: closes the least recently used tenth.
+    /// Marks the start of a transaction (for [`Session::evict`]).
+    pub(crate) fn begin(&mut self) {
+        self.tx_start = self.tick;
+    }
+
+    /// Keeps the number of open handles bounded: closes a tenth of them. The victims are the
+    /// least recently used among those the current transaction has not used; when it has used
+    /// them all (it scans more keys than are kept, e.g. a listing or a backup of a large
+    /// tree), the most recently used but the newest. Plain least-recently-used eviction
+    /// would close, during a scan of more keys than it keeps, exactly the handles the next
+    /// scan needs first (every access a miss: OpenKey and CloseKey each); this keeps a stable
+    /// part of the scan open, so a repeated scan misses only the keys beyond the limit.
     fn evict(&mut self) -> Result<()> {
         if self.handles < MAX_HANDLES {
             return Ok(());
         }
+        let start = self.tx_start;
+        let newest = self.tick;
         let mut used: Vec<(u64, String)> = self
             .keys
             .iter()
-            .filter(|(_, e)| e.handle.is_some())
+            .filter(|(_, e)| e.handle.is_some() && e.used != newest)
             .map(|(k, e)| (e.used, k.clone()))
             .collect();
-        used.sort_unstable();
+        // Older transactions' handles first (least recent first), then this transaction's
+        // (most recent first).
+        used.sort_unstable_by_key(|(t, _)| {
+            if *t <= start {
+                (0, *t)
+            } else {
+                (1, u64::MAX - *t)
+            }
+        });
         for (_, k) in used.into_iter().take(MAX_HANDLES / 10) {
             if let Some(e) = self.keys.get_mut(&k)
                 && let Some(h) = e.handle.take()

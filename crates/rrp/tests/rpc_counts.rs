@@ -122,7 +122,7 @@ fn rpcs_per_operation_meet_the_targets() {
 /// IP interface-transport key (over 2,000 keys in all, more than the handles a session keeps
 /// open), enumerated after another connection changed one interface.
 #[test]
-fn enumerate_1000_with_transports_after_another_writer_meets_the_target() {
+fn enumerate_1000_with_transports_after_another_writers_changes_meets_the_target() {
     let Some(server) = shared() else { return };
     let root = fresh_root("counts-transports");
     let opts = options(server, &server.admin, &root);
@@ -171,6 +171,12 @@ fn enumerate_1000_with_transports_after_another_writer_meets_the_target() {
             );
         }));
     }
+    // A scan of more keys than the session keeps handles for (a backup reads all 2,000-odd
+    // keys), twice: the second finds the handles of a stable part of the first still open.
+    config.backup().unwrap();
+    let rescan = calls(&reg, || {
+        config.backup().unwrap();
+    });
     let cold = Arc::new(RrpRegistry::connect(opts).unwrap());
     let cold_config = RegistryConfig::new(Arc::clone(&cold));
     let enumerate_cold = calls(&cold, || {
@@ -191,9 +197,35 @@ fn enumerate_1000_with_transports_after_another_writer_meets_the_target() {
         );
     }
     eprintln!(
+        "backup again: {} RPCs, by opnum {:?}",
+        rescan.calls,
+        nonzero(&rescan)
+    );
+    eprintln!(
         "new connection: {} RPCs, by opnum {:?}",
         enumerate_cold.calls,
         nonzero(&enumerate_cold)
+    );
+    for (i, s) in after_change.iter().enumerate() {
+        assert!(
+            s.calls <= 1100,
+            "enumerate after change round {i} took {} RPCs: {:?}",
+            s.calls,
+            nonzero(s)
+        );
+    }
+    // EnumKey, OpenKey, QueryInfoKey and QueryMultipleValues2 per interface, and a few more.
+    assert!(
+        enumerate_cold.calls <= 4 * listed as u64 + 50,
+        "a cold enumerate took {} RPCs: {:?}",
+        enumerate_cold.calls,
+        nonzero(&enumerate_cold)
+    );
+    // Least-recently-used eviction would reopen every one of the 2,000-odd keys.
+    assert!(
+        rescan.by_opnum[15] <= 1800,
+        "the second backup reopened {} keys",
+        rescan.by_opnum[15]
     );
 }
 
