@@ -9,10 +9,12 @@ use mprconfig_core::{Error, RegValue, Result, WinError};
 use crate::overlay::Op;
 
 const MAGIC: &[u8; 4] = b"MPRS";
-const VERSION: u16 = 1;
+/// Version 2 added the horizon (version 1 logged every commit, data-only ones too).
+const VERSION: u16 = 2;
 const FLAG_PENDING: u16 = 1;
 
-/// The log keeps at most this many commits ...
+/// The log keeps at most this many commits that changed the tree's shape (commits that only
+/// change the data of existing values are not logged and take no room) ...
 const LOG_ENTRIES: usize = 32;
 /// ... and at most this many encoded bytes (a commit bigger than half of it is logged as
 /// "changed too much: forget every cache").
@@ -33,7 +35,7 @@ pub(crate) enum Change {
 }
 
 impl Change {
-    fn of(op: &Op) -> Change {
+    pub(crate) fn of(op: &Op) -> Change {
         match op {
             Op::DeleteTree(p) => Change::Deleted(p.clone()),
             Op::CreateKey(p) => Change::Created(p.clone()),
@@ -60,8 +62,13 @@ pub(crate) struct State {
     pub(crate) heartbeat: u64,
     /// The journal of the commit that makes `generation + 1`, while it is being applied.
     pub(crate) pending: Option<Vec<Op>>,
-    /// Recent commits, oldest first, ending at `generation`.
+    /// Recent commits that changed the tree's shape, oldest first (no later than
+    /// `generation`); commits after `horizon` that are not in it changed value data only.
     pub(crate) log: Vec<LogEntry>,
+    /// Caches of a generation older than this must be dropped: the log no longer holds
+    /// everything that changed since (entries were dropped to keep it small, or a commit
+    /// changed too much to list, or failed halfway).
+    pub(crate) horizon: u64,
 }
 
 impl State {
@@ -73,54 +80,49 @@ impl State {
     /// The changes of generations `after+1 ..= generation`, if the log still has all of them;
     /// `None` when a cache at `after` must be dropped instead.
     pub(crate) fn changes_since(&self, after: u64) -> Option<Vec<&Change>> {
-        if after > self.generation {
+        if after > self.generation || after < self.horizon {
             return None;
         }
         let mut out = Vec::new();
-        let mut want = after + 1;
-        for e in &self.log {
-            if e.generation < want {
-                continue;
-            }
-            if e.generation != want {
-                return None;
-            }
+        for e in self.log.iter().filter(|e| e.generation > after) {
             out.extend(e.changes.as_ref()?.iter());
-            want += 1;
         }
-        (want == self.generation + 1).then_some(out)
+        Some(out)
     }
 
-    /// The state after `ops` committed as `generation + 1` (or `+ 2` and no log when the
-    /// commit failed halfway: nobody may keep a cache across that).
-    pub(crate) fn committed(&self, ops: &[Op], failed: bool) -> State {
+    /// The state after a commit as `generation + 1` that changed the tree's shape by
+    /// `changes` (empty for a commit that only changed the data of existing values: it takes
+    /// no room in the log), or as `generation + 2` with nothing logged when the commit failed
+    /// halfway (nobody may keep a cache across that).
+    pub(crate) fn committed(&self, changes: &[Change], failed: bool) -> State {
         let mut log = self.log.clone();
-        let bump = if failed { 2 } else { 1 };
-        for g in 1..=bump {
-            let changes = if failed {
-                None
-            } else {
-                Some(ops.iter().map(Change::of).collect::<Vec<_>>())
-            };
-            let mut entry = LogEntry {
-                generation: self.generation + g,
-                changes,
+        let mut horizon = self.horizon;
+        let generation = self.generation + if failed { 2 } else { 1 };
+        if failed {
+            horizon = generation;
+        } else if !changes.is_empty() {
+            let entry = LogEntry {
+                generation,
+                changes: Some(changes.to_vec()),
             };
             if encoded_entry_len(&entry) > LOG_BYTES / 2 {
-                entry.changes = None;
+                horizon = generation;
+            } else {
+                log.push(entry);
             }
-            log.push(entry);
         }
+        log.retain(|e| e.generation > horizon);
         while log.len() > LOG_ENTRIES
             || log.iter().map(encoded_entry_len).sum::<usize>() > LOG_BYTES
         {
-            log.remove(0);
+            horizon = log.remove(0).generation;
         }
         State {
-            generation: self.generation + bump,
+            generation,
             heartbeat: 0,
             pending: None,
             log,
+            horizon,
         }
     }
 
@@ -137,6 +139,7 @@ impl State {
         w.extend_from_slice(&flags.to_le_bytes());
         w.extend_from_slice(&self.generation.to_le_bytes());
         w.extend_from_slice(&self.heartbeat.to_le_bytes());
+        w.extend_from_slice(&self.horizon.to_le_bytes());
         if let Some(ops) = &self.pending {
             put_u32(&mut w, ops.len());
             for op in ops {
@@ -179,7 +182,7 @@ impl State {
             return Err(bad("it does not start with the mprconfig magic"));
         }
         let version = r.u16()?;
-        if version != VERSION {
+        if version != VERSION && version != 1 {
             return Err(bad(&format!(
                 "version {version} (this client reads {VERSION})"
             )));
@@ -187,6 +190,9 @@ impl State {
         let flags = r.u16()?;
         let generation = r.u64()?;
         let heartbeat = r.u64()?;
+        // Version 1 had no horizon: its log listed every commit, so it reached back to just
+        // before its first entry (computed below).
+        let horizon = if version == 1 { None } else { Some(r.u64()?) };
         let pending = if flags & FLAG_PENDING != 0 {
             let n = r.count()?;
             let mut ops = Vec::with_capacity(n);
@@ -251,11 +257,19 @@ impl State {
         {
             return Err(bad("its change log is out of order"));
         }
+        let horizon = horizon.unwrap_or_else(|| {
+            log.first()
+                .map_or(generation, |e| e.generation.saturating_sub(1))
+        });
+        if horizon > generation {
+            return Err(bad("its change log starts after its generation"));
+        }
         Ok(State {
             generation,
             heartbeat,
             pending,
             log,
+            horizon,
         })
     }
 }
@@ -398,6 +412,7 @@ mod tests {
                     ]),
                 },
             ],
+            horizon: 0,
         }
     }
 
@@ -430,7 +445,7 @@ mod tests {
     #[test]
     fn the_log_answers_exactly_the_generations_it_still_holds() {
         let mut s = State::default();
-        let one = [Op::CreateKey("K".into())];
+        let one = [Change::Created("K".into())];
         for _ in 0..3 {
             s = s.committed(&one, false);
         }
@@ -456,12 +471,49 @@ mod tests {
 
     #[test]
     fn a_huge_commit_is_logged_as_forget_everything() {
-        let ops: Vec<Op> = (0..2000)
-            .map(|i| Op::CreateKey(format!("Interfaces\\{i}")))
+        let ops: Vec<Change> = (0..2000)
+            .map(|i| Change::Created(format!("Interfaces\\{i}")))
             .collect();
         let s = State::default().committed(&ops, false);
-        assert_eq!(s.log.last().unwrap().changes, None);
+        assert!(s.log.is_empty());
+        assert_eq!(s.horizon, 1);
         assert!(s.changes_since(0).is_none());
+        assert!(s.changes_since(1).is_some());
         assert!(s.encode().len() < LOG_BYTES + 64);
+    }
+
+    #[test]
+    fn data_only_commits_take_no_room_in_the_log() {
+        let mut s = State::default().committed(&[Change::Created("K".into())], false);
+        for _ in 0..1000 {
+            s = s.committed(&[], false);
+        }
+        assert_eq!(s.generation, 1001);
+        assert_eq!(s.log.len(), 1);
+        assert_eq!(s.changes_since(0).unwrap().len(), 1);
+        assert_eq!(s.changes_since(1).unwrap().len(), 0);
+        let back = State::decode(&s.encode()).unwrap();
+        assert_eq!(back, s);
+    }
+
+    #[test]
+    fn a_version_1_log_reaches_back_to_just_before_its_first_entry() {
+        let s = State {
+            generation: 9,
+            log: vec![LogEntry {
+                generation: 8,
+                changes: Some(vec![Change::Created("K".into())]),
+            }],
+            horizon: 7,
+            ..State::default()
+        };
+        let mut v1 = s.encode();
+        v1[4..6].copy_from_slice(&1u16.to_le_bytes());
+        // Version 1 had no horizon field after the heartbeat.
+        v1.drain(24..32);
+        let back = State::decode(&v1).unwrap();
+        assert_eq!(back, s);
+        assert!(back.changes_since(6).is_none());
+        assert_eq!(back.changes_since(7).unwrap().len(), 1);
     }
 }

@@ -366,13 +366,23 @@ impl RrpRegistry {
     /// then the changes, then the record of the commit. The record is written at once rather
     /// than left for the next writer: a journal left in the state value would keep masking
     /// later changes by writers that bypass the lock (readers apply it over the server).
-    fn commit(&self, s: &mut Session, w: &mut Writer, ops: &[Op]) -> Result<()> {
+    ///
+    /// `own` says the changes are this session's own (made on caches synced to `w.state`),
+    /// so the log may leave out the data-only ones; the journal of an interrupted commit is
+    /// logged whole (this session may have read its half-applied names).
+    fn commit(&self, s: &mut Session, w: &mut Writer, ops: &[Op], own: bool) -> Result<()> {
         if ops.is_empty() {
             let done = w.state.committed(&[], false);
             s.write_state(&done)?;
             s.synced_to(done.generation);
             return Ok(());
         }
+        // Decided before the changes reach the caches (which then know every name).
+        let logged = if own {
+            s.log_changes(ops)
+        } else {
+            ops.iter().map(crate::journal::Change::of).collect()
+        };
         let mut pending = w.state.clone();
         pending.pending = Some(ops.to_vec());
         pending.heartbeat = pending.heartbeat.wrapping_add(1);
@@ -410,7 +420,7 @@ impl RrpRegistry {
                         ),
                     ));
                 }
-                let failed = before.committed(ops, true);
+                let failed = before.committed(&[], true);
                 let recorded = s.write_state(&failed);
                 s.forget_all()?;
                 if k == 0 {
@@ -441,7 +451,7 @@ impl RrpRegistry {
         if self.options.flush {
             s.flush_root()?;
         }
-        let done = before.committed(ops, false);
+        let done = before.committed(&logged, false);
         s.write_state(&done).map_err(|e| {
             Error::new(
                 e.code,
@@ -496,7 +506,7 @@ impl RrpRegistry {
             // could not record its commit): finish its work first, re-applying the whole
             // journal (it is idempotent).
             s.sync(&w.state)?;
-            self.commit(s, w, &journal).map_err(|e| {
+            self.commit(s, w, &journal, false).map_err(|e| {
                 Error::new(
                     e.code,
                     format!(
@@ -525,7 +535,7 @@ impl RrpRegistry {
             Ok(Err(e)) => Err(e),
             Ok(Ok(v)) => {
                 let ops = overlay.ops();
-                self.commit(s, w, &ops)?;
+                self.commit(s, w, &ops, true)?;
                 Ok(v)
             }
         }
@@ -540,6 +550,7 @@ impl Registry for RrpRegistry {
     ) -> Result<T> {
         let mut inner = self.inner.lock().unwrap_or_else(PoisonError::into_inner);
         let s = inner.session(&self.options)?;
+        s.begin();
         let result = match mode {
             TxMode::Read => self.read_tx(s, f),
             TxMode::Write => self.write_tx(s, f),

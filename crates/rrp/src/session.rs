@@ -19,7 +19,11 @@ pub(crate) const CONTROL: &str = r"SOFTWARE\mprconfig\RRP";
 pub(crate) const LOCK: &str = r"SOFTWARE\mprconfig\RRP\Lock";
 const STATE_VALUE: &str = "State";
 
-/// Open handles kept at most (Samba refuses more than about 2,000 per pipe).
+/// Open handles kept at most. Samba refuses more than 2,048 per connection (`MAX_OPEN_POLS`),
+/// counting every handle the client holds; Windows has no such small limit, but each open
+/// handle costs the server memory for as long as the connection lasts. Half of Samba's limit
+/// leaves room for the transient handles of the lock and control keys and for other winreg
+/// users of the same connection.
 const MAX_HANDLES: usize = 1024;
 
 #[derive(Debug, Default)]
@@ -39,10 +43,16 @@ pub(crate) struct Session {
     keys: HashMap<String, KeyCache>,
     handles: usize,
     tick: u64,
+    /// `tick` when the current transaction began.
+    tx_start: u64,
     /// The generation the cached structure describes.
     synced: Option<u64>,
     control: Option<Hkey>,
     state_hint: usize,
+    /// Per parent key (folded path): the value names of the child whose values were last
+    /// enumerated, and the bytes they took. Keys of one kind (the interfaces, their
+    /// transports) have the same values, so this is the first guess for a sibling's names.
+    siblings: HashMap<String, (Vec<String>, usize)>,
 }
 
 impl std::fmt::Debug for Session {
@@ -82,9 +92,11 @@ impl Session {
             keys: HashMap::new(),
             handles: 0,
             tick: 0,
+            tx_start: 0,
             synced: None,
             control: None,
             state_hint: 16 * 1024,
+            siblings: HashMap::new(),
         })
     }
 
@@ -104,18 +116,39 @@ impl Session {
         self.keys.get(&fold(path))
     }
 
-    /// Keeps the number of open handles bounded: closes the least recently used tenth.
+    /// Marks the start of a transaction (for [`Session::evict`]).
+    pub(crate) fn begin(&mut self) {
+        self.tx_start = self.tick;
+    }
+
+    /// Keeps the number of open handles bounded: closes a tenth of them. The victims are the
+    /// least recently used among those the current transaction has not used; when it has used
+    /// them all (it scans more keys than are kept, e.g. a listing or a backup of a large
+    /// tree), the most recently used but the newest. Plain least-recently-used eviction
+    /// would close, during a scan of more keys than it keeps, exactly the handles the next
+    /// scan needs first (every access a miss: OpenKey and CloseKey each); this keeps a stable
+    /// part of the scan open, so a repeated scan misses only the keys beyond the limit.
     fn evict(&mut self) -> Result<()> {
         if self.handles < MAX_HANDLES {
             return Ok(());
         }
+        let start = self.tx_start;
+        let newest = self.tick;
         let mut used: Vec<(u64, String)> = self
             .keys
             .iter()
-            .filter(|(_, e)| e.handle.is_some())
+            .filter(|(_, e)| e.handle.is_some() && e.used != newest)
             .map(|(k, e)| (e.used, k.clone()))
             .collect();
-        used.sort_unstable();
+        // Older transactions' handles first (least recent first), then this transaction's
+        // (most recent first).
+        used.sort_unstable_by_key(|(t, _)| {
+            if *t <= start {
+                (0, *t)
+            } else {
+                (1, u64::MAX - *t)
+            }
+        });
         for (_, k) in used.into_iter().take(MAX_HANDLES / 10) {
             if let Some(e) = self.keys.get_mut(&k)
                 && let Some(h) = e.handle.take()
@@ -168,8 +201,16 @@ impl Session {
     /// value with buffers sized from it: Samba does not report the size a too-small
     /// EnumValue buffer needed, so guessing and retrying is not an option there).
     fn enumerate_values(&mut self, path: &str, h: &Hkey) -> Result<Vec<(String, RegValue)>> {
+        let first = self.info(h)?;
+        if let Some(v) = self.guess_values(path, h, &first)? {
+            return Ok(v);
+        }
+        let mut first = Some(first);
         'again: for _ in 0..3 {
-            let info = self.info(h)?;
+            let info = match first.take() {
+                Some(i) => i,
+                None => self.info(h)?,
+            };
             let name_cap = ((info.max_value_name_len as usize + 1) * 2).clamp(512, 65534);
             let data_cap = (info.max_value_len as usize).min(crate::winreg::MAX_DATA);
             let mut out = Vec::with_capacity(info.values as usize);
@@ -188,8 +229,13 @@ impl Session {
                 }
             }
             let hint = out.iter().map(|(_, v)| v.data.len()).sum();
+            let names: Vec<String> = out.iter().map(|(n, _)| n.clone()).collect();
+            if !names.is_empty() {
+                let (parent, _) = split_parent(path);
+                self.siblings.insert(fold(parent), (names.clone(), hint));
+            }
             let e = self.entry(path);
-            e.names = Some(out.iter().map(|(n, _)| n.clone()).collect());
+            e.names = Some(names);
             e.data_hint = hint;
             return Ok(out);
         }
@@ -197,6 +243,40 @@ impl Session {
             WinError::ERROR_BUSY,
             format!("the values of {path:?} keep changing while they are read"),
         ))
+    }
+
+    /// The values of a key whose names are not cached, in one QueryMultipleValues2 call with
+    /// the names of the sibling read last (see `siblings`), or `None` when that guess is
+    /// wrong. It is right when the key has as many values as the guess (`info`) and every
+    /// guessed name exists: names are unique within a key, so then they are all of its values.
+    /// This is what makes a cold listing of 1,000 interfaces four RPCs each (EnumKey for the
+    /// name, OpenKey, QueryInfoKey, QueryMultipleValues2) rather than one EnumValue per value.
+    fn guess_values(
+        &mut self,
+        path: &str,
+        h: &Hkey,
+        info: &KeyInfo,
+    ) -> Result<Option<Vec<(String, RegValue)>>> {
+        let (parent, _) = split_parent(path);
+        let Some((names, hint)) = self.siblings.get(&fold(parent)).cloned() else {
+            return Ok(None);
+        };
+        if names.is_empty() || names.len() != info.values as usize {
+            return Ok(None);
+        }
+        // Room for the sibling's data and then some (only the reply carries data), or for
+        // every value at the largest size the key reports, whichever is more (capped: a
+        // larger need is answered with the size, and asked again).
+        let room = (info.max_value_len as usize)
+            .saturating_mul(names.len())
+            .min(1 << 20)
+            .max(hint + hint / 2 + 64);
+        self.entry(path).data_hint = room;
+        let Some(values) = self.query_named(path, h, &names)? else {
+            return Ok(None);
+        };
+        self.entry(path).names = Some(names);
+        Ok(Some(values))
     }
 
     /// The named values of the key behind `h` in one QueryMultipleValues2 call (two when the
@@ -480,6 +560,39 @@ impl Session {
     }
 
     // ---- applying a commit ---------------------------------------------------------------------
+
+    /// What the change log must say about `ops` (before they are applied): everything but
+    /// the setting of values this session knows exist (for the generation it is synced to)
+    /// on keys the commit neither creates nor deletes. Such a change alters no cached
+    /// structure anywhere, and leaving it out lets commits that only change data (the common
+    /// case: an interface's settings) take no room in the log, so other sessions' caches stay
+    /// valid across any number of them.
+    pub(crate) fn log_changes(&self, ops: &[Op]) -> Vec<Change> {
+        let reshaped = |path: &str| {
+            let f = fold(path);
+            ops.iter().any(|op| match op {
+                Op::CreateKey(p) => fold(p) == f,
+                Op::DeleteTree(p) => {
+                    let d = fold(p);
+                    f == d || f.starts_with(&format!("{d}\\"))
+                }
+                _ => false,
+            })
+        };
+        ops.iter()
+            .filter(|op| match op {
+                Op::SetValue(path, name, _) => {
+                    reshaped(path)
+                        || !self
+                            .cached(path)
+                            .and_then(|e| e.names.as_ref())
+                            .is_some_and(|names| names.iter().any(|n| names_equal(n, name)))
+                }
+                _ => true,
+            })
+            .map(Change::of)
+            .collect()
+    }
 
     /// Applies one journal change to the server, keeping the caches exact.
     pub(crate) fn apply(&mut self, op: &Op) -> Result<()> {
