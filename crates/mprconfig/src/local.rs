@@ -67,8 +67,8 @@ impl Stores {
         if self.pid != pid {
             self.pid = pid;
             for (path, c) in std::mem::take(&mut self.open) {
-                let same_file = std::fs::metadata(&path)
-                    .is_ok_and(|m| m.dev() == c.dev && m.ino() == c.ino);
+                let same_file =
+                    std::fs::metadata(&path).is_ok_and(|m| m.dev() == c.dev && m.ino() == c.ino);
                 if !(same_file && Arc::strong_count(&c.config) == 1) {
                     self.retired.push(c.config);
                 }
@@ -144,9 +144,7 @@ pub(crate) fn open_local(path: &Path) -> Result<Arc<LocalConfig>> {
     }
     if let Ok(meta) = std::fs::metadata(path) {
         let mut stores = STORES.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some(c) = stores
-            .as_mut()
-            .and_then(|m| m.current().open.get(path))
+        if let Some(c) = stores.as_mut().and_then(|m| m.current().open.get(path))
             && c.dev == meta.dev()
             && c.ino == meta.ino()
         {

@@ -145,7 +145,11 @@ impl Default for Build {
 /// with `-plain` when built without sanitizers.
 pub fn compile_as(source: &str, extra: &[&str], out_dir: &Path, build: Build) -> PathBuf {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join(source);
-    let stem = src.file_stem().expect("stem").to_string_lossy().into_owned();
+    let stem = src
+        .file_stem()
+        .expect("stem")
+        .to_string_lossy()
+        .into_owned();
     let exe = out_dir.join(if build.sanitizers {
         stem
     } else {

@@ -227,4 +227,3 @@ impl Remote {
         compile(source, extra, &self.client)
     }
 }
-
