@@ -1,12 +1,18 @@
 //! Gives libmprapi.so the SONAME `libmprapi.so.<major>`, as cargo-c and install.sh install it,
 //! and puts a `libmprapi.so.<major>` link beside the cargo output so that a program linked with
-//! `-L target/<profile> -lmprapi` (which records that SONAME) also finds it at run time there.
+//! `-L target/<profile> -lmprapi` (which records that SONAME) also finds it at run time there;
+//! and marks the library not unloadable (`-z nodelete`).
 
 use std::path::{Path, PathBuf};
 
 fn main() {
     let major = std::env::var("CARGO_PKG_VERSION_MAJOR").unwrap_or_else(|_| "0".into());
     println!("cargo:rustc-cdylib-link-arg=-Wl,-soname,libmprapi.so.{major}");
+    // Never unloaded (dlclose leaves it mapped): the remote runtime's worker threads live as
+    // long as the process and run this library's code, and there is no point at which they
+    // could be stopped safely (a C caller may dlclose with calls in flight on other threads).
+    // docs/c-api.md "fork, exec, threads, exit and dlclose".
+    println!("cargo:rustc-cdylib-link-arg=-Wl,-z,nodelete");
     println!("cargo:rerun-if-changed=build.rs");
     if std::env::var("CARGO_CFG_TARGET_OS").as_deref() != Ok("linux") {
         return;

@@ -5,11 +5,15 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use mprconfig_core::{Error, Result, WinError};
 
-/// Runs an export body: its `Err` becomes the Win32 code, a panic becomes
+/// Runs an export body (after `crate::fork::check`, so that a forked child never uses what
+/// its parent's handles designated): its `Err` becomes the Win32 code, a panic becomes
 /// `ERROR_INTERNAL_ERROR` (1359) and is reported on stderr (a panic here is a bug in the library,
 /// never the caller's fault, and unwinding into C would be undefined behaviour).
 pub fn guard(function: &str, body: impl FnOnce() -> Result<()>) -> u32 {
-    match catch_unwind(AssertUnwindSafe(body)) {
+    match catch_unwind(AssertUnwindSafe(|| {
+        crate::fork::check();
+        body()
+    })) {
         Ok(Ok(())) => WinError::NO_ERROR.code(),
         Ok(Err(e)) => e.code.code(),
         Err(payload) => {

@@ -175,6 +175,46 @@ impl Table {
     }
 }
 
+/// What a forked child inherited from its parent's table: the connections of the config
+/// handles that were live at `fork()`. They are kept here, never used and never dropped: a
+/// remote one's session and socket are the parent's, and a local one is let go by the store
+/// cache of `mprconfig` (which closes what it safely can) only once nothing here holds it.
+static INHERITED: std::sync::Mutex<Vec<Conn>> = std::sync::Mutex::new(Vec::new());
+
+/// In a child after `fork()` (see `crate::fork`): every handle live at the fork becomes stale,
+/// so the child's calls with an inherited handle are refused with `ERROR_INVALID_HANDLE`
+/// exactly as for a closed one (the slot's generation moves on, so no new handle ever equals
+/// an inherited value). Local connections are released to the store cache, which closes them
+/// before the child opens its own; remote ones are kept in [`INHERITED`].
+pub(crate) fn forget_inherited() {
+    let mut t = write();
+    let live: Vec<u64> = t
+        .slots
+        .iter()
+        .enumerate()
+        .filter_map(|(index, slot)| {
+            let kind = match slot.entry.as_ref()? {
+                Entry::Config { .. } => Kind::Config,
+                Entry::Child { child, .. } => child.kind(),
+            };
+            Some(encode(index as u32, slot.generation, kind))
+        })
+        .collect();
+    let mut kept = Vec::new();
+    for v in live {
+        if let Some(Entry::Config { conn, .. }) = t.remove(v)
+            && !conn.is_local()
+        {
+            kept.push(conn);
+        }
+    }
+    drop(t);
+    INHERITED
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .extend(kept);
+}
+
 /// The handle value of a C `HANDLE`.
 pub fn value(h: *mut c_void) -> u64 {
     h as usize as u64

@@ -35,6 +35,7 @@ pub mod transport;
 
 mod blob;
 mod enumerate;
+mod fork;
 mod out;
 
 #[cfg(test)]

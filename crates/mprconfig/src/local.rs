@@ -4,6 +4,9 @@
 //! must cost microseconds. So each store file is opened once per process and kept: a connect
 //! is a `stat` of the path (to notice a file that was replaced or deleted), a map lookup and an
 //! `Arc` clone.
+//!
+//! The cache is per process: a child after `fork()` lets the inherited stores go (closing
+//! those it can, see `Stores::current`) and opens its own connections on its first connect.
 
 use std::collections::HashMap;
 use std::os::unix::fs::MetadataExt;
@@ -28,13 +31,51 @@ struct Cached {
     config: Arc<LocalConfig>,
 }
 
-#[derive(Default)]
 struct Stores {
+    /// The process these connections were opened in (see [`Stores::after_fork`]).
+    pid: u32,
     open: HashMap<PathBuf, Cached>,
     /// Stores whose file was deleted or replaced under this process. They are never closed:
     /// closing the last connection makes SQLite checkpoint and delete `<path>-wal` by name,
     /// which would now be the new file's WAL.
     retired: Vec<Arc<LocalConfig>>,
+}
+
+impl Stores {
+    fn new() -> Stores {
+        Stores {
+            pid: std::process::id(),
+            open: HashMap::new(),
+            retired: Vec::new(),
+        }
+    }
+
+    /// The cache of this process: in a child after `fork()`, the inherited stores are let go
+    /// first, so that the child opens connections of its own.
+    ///
+    /// SQLite forbids carrying a connection across `fork()`, and its unix VFS shares lock
+    /// state between all connections of a process to one file: a child that kept an inherited
+    /// connection open and opened a new one would believe it holds the `SHARED` lock that only
+    /// the parent really holds (POSIX locks are not inherited), so the parent could checkpoint
+    /// and delete the WAL under it. So each inherited store that nothing else in the child
+    /// still uses and that is still the file at its path is closed (idle connections: closing
+    /// releases only the child's own state, and SQLite's last-connection checkpoint cannot
+    /// take its `EXCLUSIVE` lock while the parent has the store open). The others (replaced
+    /// files, see `retired`, or still held) are kept open and never used by the cache again.
+    fn current(&mut self) -> &mut Stores {
+        let pid = std::process::id();
+        if self.pid != pid {
+            self.pid = pid;
+            for (path, c) in std::mem::take(&mut self.open) {
+                let same_file =
+                    std::fs::metadata(&path).is_ok_and(|m| m.dev() == c.dev && m.ino() == c.ino);
+                if !(same_file && Arc::strong_count(&c.config) == 1) {
+                    self.retired.push(c.config);
+                }
+            }
+        }
+        self
+    }
 }
 
 static STORES: Mutex<Option<Stores>> = Mutex::new(None);
@@ -102,8 +143,8 @@ pub(crate) fn open_local(path: &Path) -> Result<Arc<LocalConfig>> {
         return Err(Error::invalid_parameter("empty store path"));
     }
     if let Ok(meta) = std::fs::metadata(path) {
-        let stores = STORES.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some(c) = stores.as_ref().and_then(|m| m.open.get(path))
+        let mut stores = STORES.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(c) = stores.as_mut().and_then(|m| m.current().open.get(path))
             && c.dev == meta.dev()
             && c.ino == meta.ino()
         {
@@ -119,7 +160,7 @@ pub(crate) fn open_local(path: &Path) -> Result<Arc<LocalConfig>> {
         )
     })?;
     let mut guard = STORES.lock().unwrap_or_else(PoisonError::into_inner);
-    let stores = guard.get_or_insert_with(Stores::default);
+    let stores = guard.get_or_insert_with(Stores::new).current();
     // Another thread may have opened the same file meanwhile: keep one shared value.
     if let Some(c) = stores.open.get(path)
         && c.dev == meta.dev()

@@ -24,8 +24,9 @@ impl RemoteConfig {
         &self,
         ops: &[BatchOp],
     ) -> std::result::Result<Vec<BatchOutcome>, BatchError> {
+        self.owned_here().map_err(BatchError::whole)?;
         let steps: Vec<pb::BatchStep> = ops.iter().map(Into::into).collect();
-        let mut client = self.client.clone();
+        let mut client = (*self.client).clone();
         let session = self.session.clone();
         let target = self.target.clone();
         let limit = self.call_timeout;
@@ -75,7 +76,8 @@ impl RemoteConfig {
         this: Arc<RemoteConfig>,
         after: Option<u64>,
     ) -> Result<Box<dyn ChangeStream>> {
-        let mut client = this.client.clone();
+        this.owned_here()?;
+        let mut client = (*this.client).clone();
         let session = this.session.clone();
         let target = this.target.clone();
         let limit = this.call_timeout;

@@ -13,6 +13,12 @@
 //! `RPC_S_SERVER_UNAVAILABLE` (1722). A session lives on exactly one connection: once that
 //! connection is lost the client never reconnects behind the caller's back, and every later
 //! call gives 1722 at once.
+//!
+//! `fork()`: a child gets a runtime of its own on its first call (the parent's is never run,
+//! dropped or woken in the child), so new connections work there; a `RemoteConfig` inherited
+//! from the parent answers `ERROR_INVALID_HANDLE` (6) at once and is dropped without a word to
+//! the server, which keeps serving the parent's session. Every descriptor the client creates
+//! (tokio's epoll and eventfd, the sockets) is close-on-exec.
 
 use crate::Role;
 use crate::convert as cv;
@@ -28,7 +34,7 @@ use mprconfig_core::{
     WinError,
 };
 use std::future::Future;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::net::TcpStream;
 use tokio::time::Instant;
@@ -43,23 +49,58 @@ const MAX_REPLY_BYTES: usize = 64 << 20;
 
 // ---- runtime ------------------------------------------------------------------------------------
 
+/// The shared runtime of each process that made one, newest last: `(pid, runtime)`.
+///
+/// A child after `fork()` inherits the parent's runtime without its worker threads, and its
+/// epoll and eventfd descriptors are the parent's (they share the open file descriptions), so
+/// the child must neither run nor drop it: dropping would wait for threads that do not exist
+/// and deregister the parent's sockets from the parent's epoll. [`runtime`] notices the new
+/// process id and builds a fresh runtime; the inherited one stays in this list, never touched
+/// again (leaked on purpose, but still reachable, so leak checkers stay quiet).
+static RUNTIMES: Mutex<Vec<(u32, &'static tokio::runtime::Runtime)>> = Mutex::new(Vec::new());
+
+/// This process's shared runtime, built on first use (again in a child after `fork()`).
 pub(crate) fn runtime() -> Result<&'static tokio::runtime::Runtime> {
-    static RT: OnceLock<std::result::Result<tokio::runtime::Runtime, String>> = OnceLock::new();
-    RT.get_or_init(|| {
-        tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .thread_name("mprconfig-remote")
-            .enable_all()
-            .build()
-            .map_err(|e| e.to_string())
-    })
-    .as_ref()
-    .map_err(|e| {
-        Error::new(
-            WinError::ERROR_NOT_ENOUGH_MEMORY,
-            format!("cannot start the network runtime: {e}"),
-        )
-    })
+    let pid = std::process::id();
+    let mut all = RUNTIMES.lock().unwrap_or_else(|p| p.into_inner());
+    if let Some(&(owner, rt)) = all.last()
+        && owner == pid
+    {
+        return Ok(rt);
+    }
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .thread_name("mprconfig-remote")
+        .enable_all()
+        .build()
+        .map_err(|e| {
+            Error::new(
+                WinError::ERROR_NOT_ENOUGH_MEMORY,
+                format!("cannot start the network runtime: {e}"),
+            )
+        })?;
+    // Never dropped: a process that exits with calls in flight must not wait for them (what
+    // was acknowledged is committed on the server already), and a forked child must not drop
+    // its parent's (see RUNTIMES).
+    let rt: &'static tokio::runtime::Runtime = Box::leak(Box::new(rt));
+    all.push((pid, rt));
+    Ok(rt)
+}
+
+/// What an inherited [`RemoteConfig`] leaves behind when dropped in a forked child: its client
+/// is the parent's (its channel's worker task lives in the parent's runtime, its socket is the
+/// parent's connection), so it is kept here, never dropped, rather than waking that task
+/// through the parent's eventfd.
+static LEFT_TO_PARENT: Mutex<Vec<Client>> = Mutex::new(Vec::new());
+
+fn inherited(target: &str) -> Error {
+    Error::new(
+        WinError::ERROR_INVALID_HANDLE,
+        format!(
+            "the session on {target} belongs to the parent process (this is a child after \
+             fork()); open a new connection"
+        ),
+    )
 }
 
 /// Runs a future to completion on the shared runtime, from any thread (see the module docs).
@@ -296,7 +337,9 @@ pub async fn open_channel(
 
 /// An open remote configuration: one session on one `mprd`.
 pub struct RemoteConfig {
-    pub(crate) client: Client,
+    pub(crate) client: std::mem::ManuallyDrop<Client>,
+    /// The process that opened the session: a forked child gets `ERROR_INVALID_HANDLE`.
+    pid: u32,
     pub(crate) session: String,
     pub(crate) target: String,
     role: Role,
@@ -367,7 +410,8 @@ impl RemoteConfig {
             _ => Role::Reader,
         };
         Ok(RemoteConfig {
-            client,
+            client: std::mem::ManuallyDrop::new(client),
+            pid: std::process::id(),
             session: rep.session,
             target,
             role,
@@ -403,7 +447,8 @@ impl RemoteConfig {
         Rep: Carries<T>,
         T: Send + 'static,
     {
-        let client = self.client.clone();
+        self.owned_here()?;
+        let client = (*self.client).clone();
         let session = self.session.clone();
         let target = self.target.clone();
         let limit = self.call_timeout;
@@ -429,11 +474,33 @@ impl RemoteConfig {
     }
 }
 
+impl RemoteConfig {
+    /// `ERROR_INVALID_HANDLE` in a child after `fork()`: the session, its connection and the
+    /// runtime driving it belong to the parent (see [`RUNTIMES`]).
+    pub(crate) fn owned_here(&self) -> Result<()> {
+        if self.pid != std::process::id() {
+            return Err(inherited(&self.target));
+        }
+        Ok(())
+    }
+}
+
 impl Drop for RemoteConfig {
     fn drop(&mut self) {
+        // SAFETY: `client` is taken exactly once, here, and never used again.
+        let client = unsafe { std::mem::ManuallyDrop::take(&mut self.client) };
+        if self.pid != std::process::id() {
+            // A forked child: the session and its connection are the parent's (see
+            // LEFT_TO_PARENT); the server hears nothing from this process.
+            LEFT_TO_PARENT
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .push(client);
+            return;
+        }
         // Tell the server at once (best effort, bounded); the connection closing frees the
         // session anyway.
-        let mut client = self.client.clone();
+        let mut client = client;
         let session = std::mem::take(&mut self.session);
         if let Ok(rt) = runtime() {
             rt.spawn(async move {

@@ -3,6 +3,8 @@
 
 #![allow(dead_code)]
 
+pub mod mprd;
+
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -118,8 +120,41 @@ pub fn pkg_config(arg: &str) -> Vec<String> {
 
 /// Compiles `source` (relative to the crate) with the given extra flags; returns the binary.
 pub fn compile(source: &str, extra: &[&str], out_dir: &Path) -> PathBuf {
+    compile_as(source, extra, out_dir, Build::default())
+}
+
+/// How [`compile_as`] builds a program.
+#[derive(Clone, Copy, Debug)]
+pub struct Build {
+    /// With ASan + UBSan (off for valgrind, which cannot run sanitized programs).
+    pub sanitizers: bool,
+    /// Linked with `-lmprapi` (off for a program that `dlopen`s the library itself).
+    pub link_library: bool,
+}
+
+impl Default for Build {
+    fn default() -> Build {
+        Build {
+            sanitizers: true,
+            link_library: true,
+        }
+    }
+}
+
+/// [`compile`] with a choice of sanitizers and linking; the binary is named after the source,
+/// with `-plain` when built without sanitizers.
+pub fn compile_as(source: &str, extra: &[&str], out_dir: &Path, build: Build) -> PathBuf {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join(source);
-    let exe = out_dir.join(src.file_stem().expect("stem"));
+    let stem = src
+        .file_stem()
+        .expect("stem")
+        .to_string_lossy()
+        .into_owned();
+    let exe = out_dir.join(if build.sanitizers {
+        stem
+    } else {
+        format!("{stem}-plain")
+    });
     let mut cmd = Command::new("gcc");
     cmd.args([
         "-std=gnu11",
@@ -129,16 +164,20 @@ pub fn compile(source: &str, extra: &[&str], out_dir: &Path) -> PathBuf {
         "-g",
         "-O1",
         "-fno-omit-frame-pointer",
-    ])
-    .args(["-fsanitize=address,undefined", "-fno-sanitize-recover=all"])
-    .args(extra)
-    .args(pkg_config("--cflags"))
-    .arg(&src)
-    .arg("-o")
-    .arg(&exe)
-    .args(pkg_config("--libs"))
-    .arg(format!("-Wl,-rpath,{}", prefix().join("lib").display()))
-    .arg("-lpthread");
+    ]);
+    if build.sanitizers {
+        cmd.args(["-fsanitize=address,undefined", "-fno-sanitize-recover=all"]);
+    }
+    cmd.args(extra)
+        .args(pkg_config("--cflags"))
+        .arg(&src)
+        .arg("-o")
+        .arg(&exe);
+    if build.link_library {
+        cmd.args(pkg_config("--libs"))
+            .arg(format!("-Wl,-rpath,{}", prefix().join("lib").display()));
+    }
+    cmd.arg("-lpthread").arg("-ldl");
     let out = cmd.output().expect("run gcc");
     assert!(
         out.status.success(),
@@ -171,7 +210,30 @@ where
     K: AsRef<OsStr>,
     V: AsRef<OsStr>,
 {
-    let child = Command::new(exe)
+    run_under(&[], exe, store_dir, args, env)
+}
+
+/// [`run_env`] under a wrapper command (`valgrind ...`): `wrapper[0] wrapper[1..] exe args`.
+pub fn run_under<K, V>(
+    wrapper: &[&str],
+    exe: &Path,
+    store_dir: &Path,
+    args: &[&str],
+    env: impl IntoIterator<Item = (K, V)>,
+) -> String
+where
+    K: AsRef<OsStr>,
+    V: AsRef<OsStr>,
+{
+    let mut cmd = match wrapper.split_first() {
+        Some((program, rest)) => {
+            let mut c = Command::new(program);
+            c.args(rest).arg(exe);
+            c
+        }
+        None => Command::new(exe),
+    };
+    let child = cmd
         .args(args)
         .env("MPRCONFIG_STORE", store_dir.join("router.db"))
         .env(
