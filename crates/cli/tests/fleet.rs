@@ -307,7 +307,7 @@ fn backups_go_to_one_file_per_router() -> Result<(), Failed> {
     Ok(())
 }
 
-fn show_config_over_mprd_is_the_stores_own_and_a_fleet_dry_run_reports_each_router()
+fn show_config_over_mprd_is_the_stores_own_a_fleet_dry_run_reports_each_router_and_load_applies()
 -> Result<(), Failed> {
     let (env, d) = fleet(2);
     env.ok(&[
@@ -359,6 +359,13 @@ fn show_config_over_mprd_is_the_stores_own_and_a_fleet_dry_run_reports_each_rout
     )?;
     let t = rows(&env.ok(&["-r", &d[1].name, "show", "interfaces"]));
     check(!t.iter().any(|row| row[1] == "Branch"), || format!("{t:?}"))?;
+    // Applied for real through mprd (one ApplyBatch call): the second router then shows the
+    // same configuration, byte for byte.
+    env.ok(&["-r", &d[1].name, "load", file.to_str().unwrap()]);
+    let second = env.ok(&["-r", &d[1].name, "--json", "show", "config"]);
+    check(second == remote, || {
+        format!("first:\n{remote}\nsecond:\n{second}")
+    })?;
     Ok(())
 }
 
@@ -392,8 +399,8 @@ fn main() -> ExitCode {
             backups_go_to_one_file_per_router,
         ),
         (
-            "show_config_over_mprd_is_the_stores_own_and_a_fleet_dry_run_reports_each_router",
-            show_config_over_mprd_is_the_stores_own_and_a_fleet_dry_run_reports_each_router,
+            "show_config_over_mprd_is_the_stores_own_a_fleet_dry_run_reports_each_router_and_load_applies",
+            show_config_over_mprd_is_the_stores_own_a_fleet_dry_run_reports_each_router_and_load_applies,
         ),
     ];
     let trials = tests
