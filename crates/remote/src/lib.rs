@@ -16,6 +16,10 @@
 //! rcgen, token management). Both are on by default; without either, the crate is the protocol
 //! messages, their conversions and the name grammar.
 
+#[cfg(any(feature = "client", feature = "server"))]
+pub mod admin;
+#[cfg(feature = "client")]
+pub mod admin_client;
 #[cfg(feature = "client")]
 mod changes;
 #[cfg(feature = "client")]
@@ -42,6 +46,8 @@ pub mod pb {
 
 #[cfg(feature = "client")]
 pub use client::{ConnectOptions, RemoteConfig, connect, fetch_fingerprint, trust_host};
+#[cfg(feature = "client")]
+pub use admin_client::RemoteAdmin;
 pub use name::{DEFAULT_PORT, parse_server_name};
 pub use role::Role;
 #[cfg(feature = "server")]
