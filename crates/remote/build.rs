@@ -4,7 +4,10 @@
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let proto_dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("proto");
-    let files = [proto_dir.join("mprconfig.proto"), proto_dir.join("admin.proto")];
+    let files = [
+        proto_dir.join("mprconfig.proto"),
+        proto_dir.join("admin.proto"),
+    ];
     for file in &files {
         println!("cargo:rerun-if-changed={}", file.display());
     }

@@ -143,7 +143,10 @@ fn benches(c: &mut Criterion) {
 
     let id = local.interface_get_handle(LINK).expect("handle");
     // The link comes up once the manager has reconciled; measure the steady state.
-    while local.interface_get_info(&id).expect("info").connection_state
+    while local
+        .interface_get_info(&id)
+        .expect("info")
+        .connection_state
         != mprconfig::ConnectionState::CONNECTED
     {
         std::thread::sleep(Duration::from_millis(10));

@@ -46,7 +46,10 @@ fn source<'a>(conn: &'a Connection, what: &str) -> Result<Source<'a>> {
         if e.code == WinError::RPC_S_UNKNOWN_IF {
             Error::new(
                 e.code,
-                format!("no router manager runs on {server} ({}); start mprrouted there", e.detail),
+                format!(
+                    "no router manager runs on {server} ({}); start mprrouted there",
+                    e.detail
+                ),
             )
         } else {
             e
@@ -105,7 +108,9 @@ pub fn status(conn: &Connection) -> Result<Output> {
             serde_json::from_value::<Status>(m.call_value(&Request::Status { fresh: true })?)
                 .map_err(undecodable)?
         }
-        Source::Store(store) => Status::of_plan(&plan_without_manager(store, DEFAULT_ROUTE_PROTOCOL)?, None),
+        Source::Store(store) => {
+            Status::of_plan(&plan_without_manager(store, DEFAULT_ROUTE_PROTOCOL)?, None)
+        }
     };
     let rows: Vec<Vec<String>> = status
         .items

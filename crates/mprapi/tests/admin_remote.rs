@@ -105,7 +105,9 @@ fn skip_reason() -> Option<String> {
             .status()
             .is_ok();
         if !found {
-            return Some(format!("{tool} is not installed (apt-get install iproute2 nftables)"));
+            return Some(format!(
+                "{tool} is not installed (apt-get install iproute2 nftables)"
+            ));
         }
     }
     if let Err(e) = Ns::new() {
@@ -190,7 +192,10 @@ fn token(store: &Path, name: &str, role: &str) -> String {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    String::from_utf8(out.stdout).expect("text").trim().to_string()
+    String::from_utf8(out.stdout)
+        .expect("text")
+        .trim()
+        .to_string()
 }
 
 impl Site {
@@ -251,7 +256,10 @@ impl Site {
             ("MPRCONFIG_CA", cert_path(&self.store).into()),
             ("HOME", self.home.clone().into()),
             ("XDG_CONFIG_HOME", self.home.join("xdg").into()),
-            ("MPRCONFIG_ROUTER_SOCKET", self.client.join("nobody.sock").into()),
+            (
+                "MPRCONFIG_ROUTER_SOCKET",
+                self.client.join("nobody.sock").into(),
+            ),
         ]
     }
 
@@ -290,8 +298,7 @@ impl Site {
             pins: Vec::new(),
         };
         let options = ConnectOptions::new(Some(token.to_string()), trust);
-        let config =
-            RemoteConfig::connect_with(&addr.ip().to_string(), addr.port(), options)?;
+        let config = RemoteConfig::connect_with(&addr.ip().to_string(), addr.port(), options)?;
         AdminConnection::remote(RemoteAdmin::over(config)?)
     }
 }
@@ -395,7 +402,10 @@ fn mpradmin_through_mprd_reaches_the_router_manager_of_the_server() {
     let exe = compile_admin(dir.path());
     let server = site.server();
     site.c(&exe, &["remote", &server, LINK], &site.admin_token);
-    assert!(!ns.link_up(LINK), "adm0 still up after MprAdmin set it down");
+    assert!(
+        !ns.link_up(LINK),
+        "adm0 still up after MprAdmin set it down"
+    );
     site.c(&exe, &["remote-reader", &server, LINK], &site.reader_token);
     assert!(!ns.link_up(LINK), "a reader changed the router");
     // Back up through the local router manager socket (MprAdminServerConnect(NULL)).
@@ -416,7 +426,10 @@ fn mpradmin_through_mprd_reaches_the_router_manager_of_the_server() {
         "plan: {}",
         String::from_utf8_lossy(&out.stderr)
     );
-    assert!(text.contains("from the router manager of the server"), "{text}");
+    assert!(
+        text.contains("from the router manager of the server"),
+        "{text}"
+    );
     let out = site.mprcfg_remote(&["--json", "status"]);
     assert!(
         out.status.success(),

@@ -396,8 +396,9 @@ struct Socket {
 enum Link {
     /// This machine's router manager, over its Unix socket.
     Local(Socket),
-    /// Another machine's, through its `mprd` (docs/router.md, "Remote administration").
-    Remote(RemoteAdmin),
+    /// Another machine's, through its `mprd` (docs/router.md, "Remote administration"). Boxed:
+    /// a session and its client stubs are several times the size of a socket.
+    Remote(Box<RemoteAdmin>),
 }
 
 /// An open connection to a router manager: the `MPR_SERVER_HANDLE` of `MprAdmin*`, local
@@ -562,7 +563,7 @@ impl AdminConnection {
             up_time: h.up_time,
         };
         Ok(AdminConnection {
-            link: Link::Remote(admin),
+            link: Link::Remote(Box::new(admin)),
             hello,
         })
     }
@@ -635,14 +636,12 @@ impl AdminConnection {
             Request::InterfaceGetInfo { id } => encoded(WireInterface::from(
                 &r.interface_get_info(&id.clone().into())?,
             )),
-            Request::InterfaceSetInfo { id, level, info } => encoded(r.interface_set_info(
-                &id.clone().into(),
-                *level,
-                &info.clone().into(),
-            )?),
-            Request::InterfaceCreate { info } => encoded(WireId::from(
-                &r.interface_create(&info.clone().into())?,
-            )),
+            Request::InterfaceSetInfo { id, level, info } => {
+                encoded(r.interface_set_info(&id.clone().into(), *level, &info.clone().into())?)
+            }
+            Request::InterfaceCreate { info } => {
+                encoded(WireId::from(&r.interface_create(&info.clone().into())?))
+            }
             Request::InterfaceDelete { id } => encoded(r.interface_delete(&id.clone().into())?),
             Request::InterfaceTransportAdd {
                 id,
@@ -866,7 +865,9 @@ impl AdminConnection {
                 global_info: global_info.map(to_hex),
                 client_interface_info: client_interface_info.map(to_hex),
             }),
-            Link::Remote(r) => r.transport_set_info(protocol_id, global_info, client_interface_info),
+            Link::Remote(r) => {
+                r.transport_set_info(protocol_id, global_info, client_interface_info)
+            }
         }
     }
 }

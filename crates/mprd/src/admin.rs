@@ -90,13 +90,13 @@ impl SocketRelay {
 
 impl RouterAdmin for SocketRelay {
     fn hello(&self) -> Result<AdminHello> {
-        self.with(|c| RouterAdmin::hello(c))
+        self.with(RouterAdmin::hello)
     }
     fn server_get_info(&self) -> Result<ServerInfo> {
         self.with(|c| c.server_get_info())
     }
     fn interface_enum(&self) -> Result<Vec<InterfaceEntry>> {
-        self.with(|c| RouterAdmin::interface_enum(c))
+        self.with(RouterAdmin::interface_enum)
     }
     fn interface_get_handle(&self, name: &str) -> Result<InterfaceId> {
         self.with(|c| c.interface_get_handle(name))
@@ -151,7 +151,7 @@ impl RouterAdmin for SocketRelay {
         self.with(|c| c.transport_set_info(protocol_id, global_info, client_interface_info))
     }
     fn plan(&self) -> Result<String> {
-        self.with(|c| RouterAdmin::plan(c))
+        self.with(RouterAdmin::plan)
     }
     fn status(&self, fresh: bool) -> Result<String> {
         self.with(|c| RouterAdmin::status(c, fresh))
@@ -166,10 +166,7 @@ mod tests {
     fn no_router_manager_is_rpc_s_unknown_if_for_every_call() {
         let dir = tempfile::tempdir().unwrap();
         let relay = SocketRelay::new(&dir.path().join("none.sock"), &dir.path().join("r.db"));
-        assert_eq!(
-            relay.hello().unwrap_err().code,
-            WinError::RPC_S_UNKNOWN_IF
-        );
+        assert_eq!(relay.hello().unwrap_err().code, WinError::RPC_S_UNKNOWN_IF);
         assert_eq!(
             relay.interface_get_handle("eth0").unwrap_err().code,
             WinError::RPC_S_UNKNOWN_IF

@@ -20,8 +20,8 @@
 use crate::convert as cv;
 use crate::pb;
 use crate::wire::Carries;
-use mprconfig_core::model::*;
 use mprconfig_core::Result;
+use mprconfig_core::model::*;
 
 /// What the router manager says about itself (`Hello`).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -229,7 +229,6 @@ mod tests {
     #[cfg(all(feature = "client", feature = "server"))]
     #[test]
     fn the_admin_only_results_survive_their_replies() {
-        use prost::Message;
         fn round<R: Carries<T>, T>(v: T) -> T {
             let mut r = R::default();
             r.put(v);

@@ -83,7 +83,10 @@ impl RemoteAdmin {
     /// One call: sent on the session, bounded by its call time-out; transport failures map as
     /// for configuration calls, a non-zero status is the server's (or the router manager's)
     /// error, a reply that does not decode gives `RPC_S_CALL_FAILED` (1726).
-    fn call<Rep, T, Fut>(&self, rpc: impl FnOnce(Client, String) -> Fut + Send + 'static) -> Result<T>
+    fn call<Rep, T, Fut>(
+        &self,
+        rpc: impl FnOnce(Client, String) -> Fut + Send + 'static,
+    ) -> Result<T>
     where
         Fut: Future<Output = std::result::Result<Response<Rep>, Status>> + Send + 'static,
         Rep: Carries<T>,

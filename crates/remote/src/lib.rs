@@ -45,9 +45,9 @@ pub mod pb {
 }
 
 #[cfg(feature = "client")]
-pub use client::{ConnectOptions, RemoteConfig, connect, fetch_fingerprint, trust_host};
-#[cfg(feature = "client")]
 pub use admin_client::RemoteAdmin;
+#[cfg(feature = "client")]
+pub use client::{ConnectOptions, RemoteConfig, connect, fetch_fingerprint, trust_host};
 pub use name::{DEFAULT_PORT, parse_server_name};
 pub use role::Role;
 #[cfg(feature = "server")]
