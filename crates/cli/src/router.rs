@@ -1,9 +1,8 @@
 //! `plan` and `status`: what the router manager (`mprrouted`) would change in the kernel, and
 //! the state of every configured item. Asked of the running router manager when one serves
 //! this configuration (it knows what it applied, so drift shows as drift); computed here from
-//! the store and the kernel otherwise (docs/router.md).
-
-use std::path::Path;
+//! the store and the kernel otherwise (docs/router.md). With `-r HOST`, asked of HOST's router
+//! manager through its `mprd`; without one there, `RPC_S_UNKNOWN_IF` (1717).
 
 use mprconfig::admin::{AdminConnection, Request, admin_connect};
 use mprconfig::{Connection, Error, Result, WinError};
@@ -22,13 +21,41 @@ fn manager_for(conn: &Connection) -> Option<AdminConnection> {
     (theirs == ours).then_some(admin)
 }
 
-fn local_only<'a>(conn: &'a Connection, what: &str) -> Result<&'a Path> {
-    conn.store_path().ok_or_else(|| {
-        Error::new(
+/// Where the answer comes from: the router manager of a remote connection's server (through
+/// its `mprd`), the local one serving the store, or no router manager (the store's path).
+enum Source<'a> {
+    Manager(AdminConnection, &'static str),
+    Store(&'a std::path::Path),
+}
+
+fn source<'a>(conn: &'a Connection, what: &str) -> Result<Source<'a>> {
+    if let Some(path) = conn.store_path() {
+        return Ok(match manager_for(conn) {
+            Some(m) => Source::Manager(m, "the running router manager"),
+            None => Source::Store(path),
+        });
+    }
+    let Some(server) = conn.server() else {
+        return Err(Error::new(
             WinError::ERROR_NOT_SUPPORTED,
-            format!("{what} works on this machine's configuration only (the remote router manager is not reachable through mprd)"),
-        )
-    })
+            format!("{what} needs a store file or a server running mprd"),
+        ));
+    };
+    // The relay checks that the router manager there applies the store its mprd serves.
+    let m = admin_connect(Some(server)).map_err(|e| {
+        if e.code == WinError::RPC_S_UNKNOWN_IF {
+            Error::new(
+                e.code,
+                format!(
+                    "no router manager runs on {server} ({}); start mprrouted there",
+                    e.detail
+                ),
+            )
+        } else {
+            e
+        }
+    })?;
+    Ok(Source::Manager(m, "the router manager of the server"))
 }
 
 fn undecodable(e: serde_json::Error) -> Error {
@@ -40,13 +67,12 @@ fn undecodable(e: serde_json::Error) -> Error {
 
 /// `plan`: the kernel changes a reconcile would make, as a diff.
 pub fn plan(conn: &Connection) -> Result<Output> {
-    let store = local_only(conn, "plan")?;
-    let (plan, source) = match manager_for(conn) {
-        Some(m) => (
+    let (plan, source) = match source(conn, "plan")? {
+        Source::Manager(m, from) => (
             serde_json::from_value::<Plan>(m.call_value(&Request::Plan)?).map_err(undecodable)?,
-            "the running router manager",
+            from,
         ),
-        None => (
+        Source::Store(store) => (
             plan_without_manager(store, DEFAULT_ROUTE_PROTOCOL)?,
             "this configuration and kernel (no router manager runs)",
         ),
@@ -77,13 +103,14 @@ pub fn plan(conn: &Connection) -> Result<Output> {
 
 /// `status`: every item, applied / pending / drifted / not-applied / failed, with reasons.
 pub fn status(conn: &Connection) -> Result<Output> {
-    let store = local_only(conn, "status")?;
-    let status = match manager_for(conn) {
-        Some(m) => {
+    let status = match source(conn, "status")? {
+        Source::Manager(m, _) => {
             serde_json::from_value::<Status>(m.call_value(&Request::Status { fresh: true })?)
                 .map_err(undecodable)?
         }
-        None => Status::of_plan(&plan_without_manager(store, DEFAULT_ROUTE_PROTOCOL)?, None),
+        Source::Store(store) => {
+            Status::of_plan(&plan_without_manager(store, DEFAULT_ROUTE_PROTOCOL)?, None)
+        }
     };
     let rows: Vec<Vec<String>> = status
         .items

@@ -1,6 +1,6 @@
 //! `MprAdmin*`: administration of the running router, through the router manager (`mprrouted`)
-//! and `mprconfig::admin`. `MprAdminServerConnect` gives `RPC_S_UNKNOWN_IF` (1717) when no
-//! router manager runs, so programs fall back to `MprConfig*` as they do on Windows. Writes are
+//! and `mprconfig::admin` (a remote server's through its `mprd`). `MprAdminServerConnect` gives
+//! `RPC_S_UNKNOWN_IF` (1717) when no router manager runs, so programs fall back to `MprConfig*` as they do on Windows. Writes are
 //! stored and applied before the call returns (the running router is the stored configuration;
 //! docs/c-api.md, "MprAdmin"). Remote-access calls (connections, ports) answer "none".
 //!
@@ -166,8 +166,9 @@ fn interface_handle(h: HANDLE, id: InterfaceId) -> Result<HANDLE> {
 }
 
 /// `MprAdminIsServiceRunning`: TRUE if a router manager answers on this machine
-/// (`lpwsServerName` NULL or empty). A remote name gives FALSE: mprd does not serve router
-/// administration (docs/c-api.md). Never fails.
+/// (`lpwsServerName` NULL or empty) or, for a server name, on that machine through its `mprd`
+/// (trust and token as for `MprConfigServerConnect`). FALSE otherwise, whatever the reason (no
+/// router manager, no mprd, refused). Never fails. Blocks for at most the connect time-out.
 ///
 /// # Safety
 /// `lpwsServerName` NULL or a NUL-terminated UTF-16 string.
@@ -185,11 +186,15 @@ pub unsafe extern "C" fn MprAdminIsServiceRunning(lpwsServerName: *const u16) ->
 }
 
 /// `MprAdminServerConnect`: connects to the router manager of this machine (`lpwsServerName`
-/// NULL or empty) and returns a server handle in `*phMprServer`.
+/// NULL or empty) or of the machine a server name designates, through its `mprd` (the name
+/// grammar, trust and token of `MprConfigServerConnect`), and returns a server handle in
+/// `*phMprServer`.
 ///
 /// Errors: 87 — `phMprServer` NULL or a bad name; `RPC_S_UNKNOWN_IF` (1717) — no router manager
-/// runs (socket `MPRCONFIG_ROUTER_SOCKET`, default `/run/mprconfig/router.sock`), or a remote
-/// name (not served by mprd). `*phMprServer` is NULL on failure. Thread-safe.
+/// runs (here: socket `MPRCONFIG_ROUTER_SOCKET`, default `/run/mprconfig/router.sock`; remotely:
+/// the one `mprd` relays to), or an MS-RRP (Windows) server; for a server name also 53 (not
+/// reachable), 5 (certificate not trusted, token missing or refused) and 1722 (no working mprd
+/// answers), as `MprConfigServerConnect`. `*phMprServer` is NULL on failure. Thread-safe.
 ///
 /// # Safety
 /// `lpwsServerName` NULL or NUL-terminated; `phMprServer` NULL or writable.

@@ -6,7 +6,8 @@
 //! token. Commands (DESIGN §5):
 //!
 //! ```text
-//! mprd serve [--listen ADDR:PORT] [--store PATH] [--tls-cert PEM --tls-key PEM] [limits]
+//! mprd serve [--listen ADDR:PORT] [--store PATH] [--tls-cert PEM --tls-key PEM]
+//!            [--router-socket PATH] [limits]
 //! mprd token add NAME --role admin|reader [--store PATH]
 //! mprd token list [--store PATH]
 //! mprd token revoke NAME [--store PATH]
@@ -15,6 +16,12 @@
 //! `serve` prints `mprd listening on ADDR` and the certificate's SHA-256 fingerprint on
 //! standard output; logs go to standard error (`MPRD_LOG` sets the filter, default `info`).
 //! SIGTERM or SIGINT drains and stops it.
+//!
+//! Beside the configuration service, `serve` relays router administration (`MprAdmin*`,
+//! `mprcfg plan`/`status`) to the router manager of this machine ([`admin::SocketRelay`],
+//! `--router-socket`); docs/protocol.md, "Router administration".
+
+pub mod admin;
 
 use clap::{Args, Parser, Subcommand};
 use mprconfig::{Error, RegistryConfig, Result, RouterConfig, WinError};
@@ -99,6 +106,11 @@ pub struct ServeArgs {
     /// Log format on standard error.
     #[arg(long, value_enum, default_value = "text")]
     pub log_format: LogFormat,
+    /// The router manager's (mprrouted's) socket, to which router administration is relayed
+    /// (default: MPRCONFIG_ROUTER_SOCKET, else /run/mprconfig/router.sock). mprd needs write
+    /// access to it (the mprconfig group under systemd).
+    #[arg(long, value_name = "PATH")]
+    pub router_socket: Option<PathBuf>,
 }
 
 /// Log output format.
@@ -357,8 +369,11 @@ pub fn serve(args: &ServeArgs) -> Result<()> {
             let _ = writeln!(out, "certificate {} SHA-256 fingerprint sha256:{fingerprint}", cert.display());
             let _ = out.flush();
         }
-        tracing::info!(listen = %local, store = %store.display(), fingerprint = %fingerprint, "mprd started");
+        let router_socket = args.router_socket.clone().unwrap_or_else(mprconfig::admin::socket_path);
+        tracing::info!(listen = %local, store = %store.display(), router_socket = %router_socket.display(), fingerprint = %fingerprint, "mprd started");
+        let relay = Arc::new(admin::SocketRelay::new(&router_socket, &store));
         Server::new(opener, config)
+            .with_admin(relay)
             .run(listener, shutdown_signal())
             .await
             .map_err(|e| failed(WinError::RPC_S_SERVER_UNAVAILABLE, format!("server: {e}")))

@@ -338,6 +338,8 @@ pub async fn open_channel(
 /// An open remote configuration: one session on one `mprd`.
 pub struct RemoteConfig {
     pub(crate) client: std::mem::ManuallyDrop<Client>,
+    /// The session's one HTTP/2 channel, for the other services on it (`admin_client.rs`).
+    pub(crate) channel: Channel,
     /// The process that opened the session: a forked child gets `ERROR_INVALID_HANDLE`.
     pid: u32,
     pub(crate) session: String,
@@ -379,7 +381,7 @@ impl RemoteConfig {
         let target = host_port_key(host, port);
         let deadline = Instant::now() + o.connect_timeout;
         let channel = open_channel(host, port, o.trust.clone(), None, deadline).await?;
-        let mut client = Client::new(channel)
+        let mut client = Client::new(channel.clone())
             .max_decoding_message_size(MAX_REPLY_BYTES)
             .max_encoding_message_size(usize::MAX);
         let mut req = Request::new(pb::ConnectRequest {
@@ -411,6 +413,7 @@ impl RemoteConfig {
         };
         Ok(RemoteConfig {
             client: std::mem::ManuallyDrop::new(client),
+            channel,
             pid: std::process::id(),
             session: rep.session,
             target,

@@ -16,6 +16,10 @@
 //! rcgen, token management). Both are on by default; without either, the crate is the protocol
 //! messages, their conversions and the name grammar.
 
+#[cfg(any(feature = "client", feature = "server"))]
+pub mod admin;
+#[cfg(feature = "client")]
+pub mod admin_client;
 #[cfg(feature = "client")]
 mod changes;
 #[cfg(feature = "client")]
@@ -40,6 +44,8 @@ pub mod pb {
     tonic::include_proto!("mprconfig.v1");
 }
 
+#[cfg(feature = "client")]
+pub use admin_client::RemoteAdmin;
 #[cfg(feature = "client")]
 pub use client::{ConnectOptions, RemoteConfig, connect, fetch_fingerprint, trust_host};
 pub use name::{DEFAULT_PORT, parse_server_name};

@@ -241,7 +241,12 @@ pub async fn run(opts: Options, shutdown: impl Future<Output = ()>) -> Result<()
 
     let mut service = Service {
         source: Arc::clone(&source),
-        store: opts.store.display().to_string(),
+        // Absolute, so a client in another directory (mprcfg, mprd's relay) can tell whether
+        // this is the store it works on.
+        store: std::fs::canonicalize(&opts.store)
+            .unwrap_or_else(|_| opts.store.clone())
+            .display()
+            .to_string(),
         reconciler: Reconciler::new(opts.route_protocol)?,
         started: Instant::now(),
         last: None,

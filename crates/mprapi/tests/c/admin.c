@@ -1,11 +1,15 @@
 /*
  * MprAdmin* against the router manager, and the MprConfig* route a router manager applies.
- * Run by tests/router_netns.rs (inside its namespaces) and tests/c_admin.rs:
+ * Run by tests/router_netns.rs (inside its namespaces) and tests/admin_remote.rs:
  *   admin none           no router manager: 1717, FALSE, error strings, argument checks
  *   admin running        a router manager runs: every MprAdmin* call and its error codes
  *   admin route IF V4|V6 MprConfig*: add the static route of the scenario to IF's transport
  *   admin unroute IF V4|V6  MprConfig*: remove it again
  *   admin down IF | up IF    MprAdmin*: IP_INTERFACE_STATUS_INFO of IF's ip transport
+ *   admin remote SERVER IF   MprAdmin* on SERVER (through its mprd, an admin token): reads,
+ *                            writes, errors; leaves IF's ip transport administratively DOWN
+ *   admin remote-reader SERVER IF  a reader token: reads work, every write gives 5
+ *   admin remote-none SERVER       SERVER's mprd relays no router manager: 1717, FALSE
  * The interface and address names are the scenario's (docs/router.md, "Tests").
  */
 #include "test.h"
@@ -98,7 +102,10 @@ static int no_manager(void)
     EXPECT(MprAdminServerConnect(NULL, &srv), RPC_S_UNKNOWN_IF);
     CHECK(srv == NULL);
     CHECK(MprAdminIsServiceRunning(NULL) == FALSE);
-    EXPECT(MprAdminServerConnect(t_w(remote, 32, "router1"), &srv), RPC_S_UNKNOWN_IF);
+    /* A remote name goes to that machine's mprd: a name that does not resolve is 53, as for
+     * MprConfigServerConnect, and the service is not running there as far as we can tell. */
+    EXPECT(MprAdminServerConnect(t_w(remote, 32, "router1.invalid"), &srv), ERROR_BAD_NETPATH);
+    CHECK(srv == NULL);
     CHECK(MprAdminIsServiceRunning(remote) == FALSE);
     EXPECT(MprAdminServerConnect(NULL, NULL), ERROR_INVALID_PARAMETER);
     MprAdminServerDisconnect(NULL);
@@ -126,11 +133,10 @@ static int running(void)
     CHECK(MprAdminIsServiceRunning(NULL) == TRUE);
     OK(MprAdminServerConnect(NULL, &srv));
     CHECK(srv != NULL);
-    /* A remote name is 1717 even while the local manager runs: mprd does not relay MprAdmin*
-     * (docs/router.md, "Remote administration"). */
+    /* A remote name is that machine's router manager, never ours, even while ours runs. */
     HANDLE rsrv = (HANDLE)1;
     WCHAR remote[32];
-    EXPECT(MprAdminServerConnect(t_w(remote, 32, "router1"), &rsrv), RPC_S_UNKNOWN_IF);
+    EXPECT(MprAdminServerConnect(t_w(remote, 32, "router1.invalid"), &rsrv), ERROR_BAD_NETPATH);
     CHECK(rsrv == NULL);
     CHECK(MprAdminIsServiceRunning(remote) == FALSE);
     CHECK(MprAdminIsServiceRunning(t_w(remote, 32, "\\\\127.0.0.1:4000")) == FALSE);
@@ -273,6 +279,180 @@ static int running(void)
     return t_finish();
 }
 
+/* MprAdmin* on a remote server through its mprd (admin token): the live state of IF (a link
+ * that is up, with carrier, in the router manager's namespace), every call kind, error codes
+ * that cross the wire unchanged, and IF's ip transport set administratively DOWN at the end
+ * (the test checks the link went down before this returned). */
+static int remote_admin(const char *server, const char *ifname)
+{
+    HANDLE srv = NULL, hif = NULL;
+    WCHAR sname[128], name[64];
+    t_w(sname, 128, server);
+    CHECK(MprAdminIsServiceRunning(sname) == TRUE);
+    OK(MprAdminServerConnect(sname, &srv));
+    CHECK(srv != NULL);
+    if (srv == NULL)
+        return t_finish();
+
+    LPBYTE buf = NULL;
+    OK(MprAdminServerGetInfo(srv, 0, &buf));
+    if (buf) {
+        CHECK(((MPR_SERVER_0 *)buf)->dwPortsInUse == 0);
+        MprAdminBufferFree(buf);
+    }
+    EXPECT(MprAdminServerGetInfo(srv, 3, &buf), ERROR_INVALID_PARAMETER);
+    CHECK(buf == NULL);
+
+    DWORD read = 0, total = 0, resume = 0;
+    OK(MprAdminInterfaceEnum(srv, 0, &buf, (DWORD)-1, &read, &total, &resume));
+    CHECK(read >= 1 && read == total);
+    int found = 0;
+    for (DWORD i = 0; buf && i < read; i++) {
+        MPR_INTERFACE_0 *e = &((MPR_INTERFACE_0 *)buf)[i];
+        if (t_weq(e->wszInterfaceName, ifname)) {
+            found = 1;
+            CHECK(e->dwConnectionState == ROUTER_IF_STATE_CONNECTED);
+        }
+    }
+    CHECK(found);
+    MprAdminBufferFree(buf);
+
+    OK(MprAdminInterfaceGetHandle(srv, t_w(name, 64, ifname), &hif, FALSE));
+    EXPECT(MprAdminInterfaceGetHandle(srv, t_w(name, 64, "nonesuch"), &hif, FALSE),
+           ERROR_NO_SUCH_INTERFACE);
+    CHECK(hif == NULL);
+    OK(MprAdminInterfaceGetHandle(srv, t_w(name, 64, ifname), &hif, FALSE));
+    for (DWORD level = 0; level <= 3; level++) {
+        OK(MprAdminInterfaceGetInfo(srv, hif, level, &buf));
+        if (buf) {
+            MPR_INTERFACE_0 *i0 = (MPR_INTERFACE_0 *)buf;
+            CHECK(t_weq(i0->wszInterfaceName, ifname));
+            CHECK(i0->hInterface == hif);
+            CHECK(i0->dwConnectionState == ROUTER_IF_STATE_CONNECTED);
+            CHECK(i0->fUnReachabilityReasons == 0);
+            MprAdminBufferFree(buf);
+        }
+    }
+    EXPECT(MprAdminInterfaceGetInfo(srv, (HANDLE)0x12345, 0, &buf), ERROR_INVALID_HANDLE);
+
+    /* Create, transport, read back, remove, delete: stored and applied on the server. */
+    MPR_INTERFACE_0 dd = t_if0("remote-dd", ROUTER_IF_TYPE_FULL_ROUTER, TRUE);
+    HANDLE hdd = NULL;
+    OK(MprAdminInterfaceCreate(srv, 0, (LPBYTE)&dd, &hdd));
+    EXPECT(MprAdminInterfaceCreate(srv, 0, (LPBYTE)&dd, &hdd), ERROR_INTERFACE_ALREADY_EXISTS);
+    OK(MprAdminInterfaceGetHandle(srv, t_w(name, 64, "remote-dd"), &hdd, FALSE));
+    OK(MprAdminInterfaceGetInfo(srv, hdd, 0, &buf));
+    if (buf) {
+        CHECK(((MPR_INTERFACE_0 *)buf)->dwConnectionState == ROUTER_IF_STATE_UNREACHABLE);
+        MprAdminBufferFree(buf);
+    }
+    LPVOID hdr = NULL;
+    OK(MprInfoCreate(RTR_INFO_BLOCK_VERSION, &hdr));
+    OK(MprAdminInterfaceTransportAdd(srv, hdd, PID_IP, hdr, MprInfoBlockQuerySize(hdr)));
+    DWORD size = 0;
+    OK(MprAdminInterfaceTransportGetInfo(srv, hdd, PID_IP, &buf, &size));
+    CHECK(buf != NULL && size == MprInfoBlockQuerySize(hdr));
+    MprAdminBufferFree(buf);
+    BYTE junk[16] = {0xff, 0xff, 0xff, 0xff};
+    EXPECT(MprAdminInterfaceTransportSetInfo(srv, hdd, PID_IP, junk, sizeof junk),
+           ERROR_INVALID_PARAMETER);
+    OK(MprAdminInterfaceTransportRemove(srv, hdd, PID_IP));
+    EXPECT(MprAdminInterfaceTransportGetInfo(srv, hdd, PID_IP, &buf, &size),
+           ERROR_NO_SUCH_INTERFACE);
+    CHECK(buf == NULL);
+    MprInfoDelete(hdr);
+    OK(MprAdminInterfaceDelete(srv, hdd));
+    EXPECT(MprAdminInterfaceGetInfo(srv, hdd, 0, &buf), ERROR_NO_SUCH_INTERFACE);
+
+    LPBYTE global = NULL, client = NULL;
+    DWORD gsize = 0, csize = 0;
+    OK(MprAdminTransportGetInfo(srv, PID_IP, &global, &gsize, &client, &csize));
+    CHECK(global != NULL && gsize >= 12);
+    if (global) {
+        OK(MprAdminTransportSetInfo(srv, PID_IP, global, gsize, NULL, 0));
+        MprAdminBufferFree(global);
+    }
+    MprAdminBufferFree(client);
+    EXPECT(MprAdminTransportGetInfo(srv, 0x1234, &global, &gsize, NULL, NULL),
+           ERROR_UNKNOWN_PROTOCOL_ID);
+
+    /* IF's ip transport administratively DOWN: applied on the server before this returns. */
+    OK(MprAdminInterfaceTransportGetInfo(srv, hif, PID_IP, &buf, &size));
+    CHECK(buf != NULL);
+    if (buf) {
+        DWORD down = 2;
+        LPVOID updated = NULL;
+        OK(MprInfoBlockSet(buf, IP_INTERFACE_STATUS_INFO, 4, 1, (LPBYTE)&down, &updated));
+        OK(MprAdminInterfaceTransportSetInfo(srv, hif, PID_IP, updated,
+                                             MprInfoBlockQuerySize(updated)));
+        MprInfoDelete(updated);
+        MprAdminBufferFree(buf);
+    }
+    OK(MprAdminInterfaceGetInfo(srv, hif, 0, &buf));
+    if (buf) {
+        CHECK(((MPR_INTERFACE_0 *)buf)->dwConnectionState == ROUTER_IF_STATE_UNREACHABLE);
+        CHECK(((MPR_INTERFACE_0 *)buf)->fUnReachabilityReasons ==
+              MPR_INTERFACE_CONNECTION_FAILURE);
+        MprAdminBufferFree(buf);
+    }
+
+    MprAdminServerDisconnect(srv);
+    EXPECT(MprAdminServerGetInfo(srv, 0, &buf), ERROR_INVALID_HANDLE);
+    return t_finish();
+}
+
+/* A reader token: every read answers, every write is ERROR_ACCESS_DENIED, nothing changes. */
+static int remote_reader(const char *server, const char *ifname)
+{
+    HANDLE srv = NULL, hif = NULL;
+    WCHAR sname[128], name[64];
+    t_w(sname, 128, server);
+    CHECK(MprAdminIsServiceRunning(sname) == TRUE);
+    OK(MprAdminServerConnect(sname, &srv));
+    if (srv == NULL)
+        return t_finish();
+    LPBYTE buf = NULL;
+    OK(MprAdminServerGetInfo(srv, 0, &buf));
+    MprAdminBufferFree(buf);
+    OK(MprAdminInterfaceGetHandle(srv, t_w(name, 64, ifname), &hif, FALSE));
+    OK(MprAdminInterfaceGetInfo(srv, hif, 0, &buf));
+    MPR_INTERFACE_0 change = {0};
+    if (buf) {
+        change = *(MPR_INTERFACE_0 *)buf;
+        MprAdminBufferFree(buf);
+    }
+    EXPECT(MprAdminInterfaceSetInfo(srv, hif, 0, (LPBYTE)&change), ERROR_ACCESS_DENIED);
+    MPR_INTERFACE_0 dd = t_if0("reader-dd", ROUTER_IF_TYPE_FULL_ROUTER, TRUE);
+    HANDLE hdd = (HANDLE)1;
+    EXPECT(MprAdminInterfaceCreate(srv, 0, (LPBYTE)&dd, &hdd), ERROR_ACCESS_DENIED);
+    CHECK(hdd == NULL);
+    EXPECT(MprAdminInterfaceGetHandle(srv, t_w(name, 64, "reader-dd"), &hdd, FALSE),
+           ERROR_NO_SUCH_INTERFACE);
+    DWORD size = 0;
+    OK(MprAdminInterfaceTransportGetInfo(srv, hif, PID_IP, &buf, &size));
+    if (buf) {
+        EXPECT(MprAdminInterfaceTransportSetInfo(srv, hif, PID_IP, buf, size),
+               ERROR_ACCESS_DENIED);
+        MprAdminBufferFree(buf);
+    }
+    EXPECT(MprAdminInterfaceTransportRemove(srv, hif, PID_IP), ERROR_ACCESS_DENIED);
+    EXPECT(MprAdminInterfaceDelete(srv, hif), ERROR_ACCESS_DENIED);
+    MprAdminServerDisconnect(srv);
+    return t_finish();
+}
+
+/* The server's mprd relays no router manager: exactly what Windows gives without RRAS. */
+static int remote_none(const char *server)
+{
+    HANDLE srv = (HANDLE)1;
+    WCHAR sname[128];
+    t_w(sname, 128, server);
+    CHECK(MprAdminIsServiceRunning(sname) == FALSE);
+    EXPECT(MprAdminServerConnect(sname, &srv), RPC_S_UNKNOWN_IF);
+    CHECK(srv == NULL);
+    return t_finish();
+}
+
 int main(int argc, char **argv)
 {
     const char *mode = argc > 1 ? argv[1] : "none";
@@ -288,6 +468,13 @@ int main(int argc, char **argv)
         return admin_status(argv[2], 2);
     if (argc > 2 && strcmp(mode, "up") == 0)
         return admin_status(argv[2], 1);
-    fprintf(stderr, "usage: admin none|running|route IF V4|V6|unroute IF V4|V6|down IF|up IF\n");
+    if (argc > 3 && strcmp(mode, "remote") == 0)
+        return remote_admin(argv[2], argv[3]);
+    if (argc > 3 && strcmp(mode, "remote-reader") == 0)
+        return remote_reader(argv[2], argv[3]);
+    if (argc > 2 && strcmp(mode, "remote-none") == 0)
+        return remote_none(argv[2]);
+    fprintf(stderr, "usage: admin none|running|route IF V4|V6|unroute IF V4|V6|down IF|up IF|"
+                    "remote SERVER IF|remote-reader SERVER IF|remote-none SERVER\n");
     return 2;
 }

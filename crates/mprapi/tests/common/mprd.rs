@@ -27,6 +27,11 @@ impl Mprd {
     /// Starts `mprd serve` on 127.0.0.1:0 for `store`; returns once it listens. Its standard
     /// error goes to `mprd.log` beside the store (shown when something fails).
     pub fn start(store: &Path) -> Mprd {
+        Mprd::start_with(store, &[])
+    }
+
+    /// [`Mprd::start`] with more `serve` arguments (`--router-socket PATH`, say).
+    pub fn start_with(store: &Path, extra: &[&std::ffi::OsStr]) -> Mprd {
         let log = log_path(store);
         let stderr = OpenOptions::new()
             .create(true)
@@ -36,6 +41,7 @@ impl Mprd {
         let mut child = Command::new(mprd_bin())
             .args(["serve", "--listen", "127.0.0.1:0", "--store"])
             .arg(store)
+            .args(extra)
             .env("MPRD_LOG", "warn")
             .stdin(Stdio::null())
             .stdout(Stdio::piped())

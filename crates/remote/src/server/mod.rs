@@ -10,6 +10,7 @@
 //! handing it to another thread costs); writes, which wait for fsync, and scans (enumerations,
 //! backups) run on the blocking pool. Replies carry the Win32 code and detail unchanged.
 
+mod admin;
 mod cache;
 mod config;
 mod conn;
@@ -17,11 +18,15 @@ mod service;
 mod sessions;
 mod streams;
 
+pub use admin::MAX_RELAYED;
 pub use config::{Opener, ServerConfig, Stats};
 pub use sessions::ConnInfo;
 
+use crate::admin::RouterAdmin;
+use crate::pb::router_admin_service_server::RouterAdminServiceServer;
 use crate::pb::router_config_service_server::RouterConfigServiceServer;
 use crate::tokens::TokenCache;
+use admin::AdminService;
 use cache::ReplyCache;
 use conn::{ServerConn, accept_loop};
 use service::Service;
@@ -39,6 +44,7 @@ use tokio_stream::StreamExt;
 /// A server ready to run: [`Server::stats`] can be read while [`Server::run`] serves.
 pub struct Server {
     shared: Arc<Shared>,
+    relay: Option<Arc<dyn RouterAdmin>>,
 }
 
 impl Server {
@@ -57,7 +63,16 @@ impl Server {
                 epoch: Instant::now(),
                 stopping: AtomicBool::new(false),
             }),
+            relay: None,
         }
+    }
+
+    /// Serves router administration (`RouterAdminService`) too, relayed to `relay` (`mprd`
+    /// passes its router manager's socket). Without this, every administration call answers
+    /// `RPC_S_UNKNOWN_IF` (1717).
+    pub fn with_admin(mut self, relay: Arc<dyn RouterAdmin>) -> Server {
+        self.relay = Some(relay);
+        self
     }
 
     /// Live counters.
@@ -74,6 +89,13 @@ impl Server {
     ) -> std::io::Result<()> {
         let shared = self.shared;
         let cfg = &shared.config;
+        let admin = RouterAdminServiceServer::new(AdminService {
+            shared: shared.clone(),
+            relay: self.relay,
+            turns: Arc::new(tokio::sync::Semaphore::new(MAX_RELAYED)),
+        })
+        .max_decoding_message_size(cfg.max_message_bytes)
+        .max_encoding_message_size(cfg.max_message_bytes);
         let svc = RouterConfigServiceServer::new(Service {
             shared: shared.clone(),
         })
@@ -96,6 +118,7 @@ impl Server {
             .http2_max_header_list_size(16 * 1024)
             .add_service(health)
             .add_service(svc)
+            .add_service(admin)
             .serve_with_incoming_shutdown(incoming, async move {
                 let _ = stop_serving.wait_for(|s| *s).await;
             });
