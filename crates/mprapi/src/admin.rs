@@ -15,8 +15,7 @@ use std::sync::{Arc, OnceLock, RwLock};
 
 use mprconfig::admin::{AdminConnection, admin_connect};
 use mprconfig_core::{
-    Error, Interface, InterfaceId, InterfaceType, Result, ServerInfo, WinError,
-    limits::MAX_INTERFACE_NAME_LEN,
+    Error, Interface, InterfaceId, InterfaceType, Result, WinError, limits::MAX_INTERFACE_NAME_LEN,
 };
 
 use crate::alloc::Owned;
@@ -244,31 +243,6 @@ pub unsafe extern "C" fn MprAdminServerDisconnect(hMprServer: HANDLE) {
     });
 }
 
-fn server_buffer(level: u32, info: &ServerInfo) -> Result<Owned> {
-    match level {
-        0 => Owned::value(MPR_SERVER_0 {
-            fLanOnlyMode: info.lan_only_mode as BOOL,
-            dwUpTime: info.up_time,
-            dwTotalPorts: info.total_ports,
-            dwPortsInUse: info.ports_in_use,
-        }),
-        1 => Owned::value(MPR_SERVER_1 {
-            dwNumPptpPorts: info.pptp.num_ports,
-            dwPptpPortFlags: info.pptp.port_flags,
-            dwNumL2tpPorts: info.l2tp.num_ports,
-            dwL2tpPortFlags: info.l2tp.port_flags,
-        }),
-        _ => Owned::value(MPR_SERVER_2 {
-            dwNumPptpPorts: info.pptp.num_ports,
-            dwPptpPortFlags: info.pptp.port_flags,
-            dwNumL2tpPorts: info.l2tp.num_ports,
-            dwL2tpPortFlags: info.l2tp.port_flags,
-            dwNumSstpPorts: info.sstp.num_ports,
-            dwSstpPortFlags: info.sstp.port_flags,
-        }),
-    }
-}
-
 /// `MprAdminServerGetInfo`: `MPR_SERVER_0` (with `dwUpTime`, the seconds the router manager has
 /// run), `_1` or `_2` in one buffer freed with `MprAdminBufferFree`.
 ///
@@ -290,7 +264,7 @@ pub unsafe extern "C" fn MprAdminServerGetInfo(
         not_null(lplpbBuffer, "lplpbBuffer")?;
         check_level(dwLevel, 2)?;
         let conn = server(hMprServer)?;
-        server_buffer(dwLevel, &conn.server_get_info()?).map(Some)
+        crate::server::server_info_buffer(dwLevel, &conn.server_get_info()?).map(Some)
     })
 }
 

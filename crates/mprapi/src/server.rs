@@ -133,7 +133,9 @@ pub unsafe extern "C" fn MprConfigServerGetInfo(
     })
 }
 
-fn server_info_buffer(level: u32, info: &ServerInfo) -> Result<Owned> {
+/// The `MPR_SERVER_0`/`_1`/`_2` buffer of `level` (0-2, checked by the caller) for `info`;
+/// shared by `MprConfigServerGetInfo` and `MprAdminServerGetInfo`, which return the same layouts.
+pub(crate) fn server_info_buffer(level: u32, info: &ServerInfo) -> Result<Owned> {
     match level {
         0 => Owned::value(MPR_SERVER_0 {
             fLanOnlyMode: info.lan_only_mode as BOOL,
