@@ -8,6 +8,8 @@
 //! * `batch`: a batch of create interface + add IP transport, locally vs one bare durable
 //!   SQLite insert + commit (target ≤ 1.2×), remotely vs that plus one bare TLS gRPC call
 //!   (target ≤ SQLite + 1.3 × call); paired medians printed after the criterion lines.
+//!   `MPRCONFIG_BENCH_BATCH_LOOP=local:N` (or `floor:N`, `remote:N`) runs only N such
+//!   operations and prints their median, for `strace -f -c` (one fsync per batch) and `perf`.
 //! * watch latency, local and remote: a commit acknowledged in a writer process → the change
 //!   delivered here, p50/p99 (target p50 ≤ 2 ms). `MPRCONFIG_BENCH_ONLY_CHANGES=1` runs only
 //!   these two.
