@@ -8,6 +8,8 @@
 //! * `batch`: a batch of create interface + add IP transport, locally vs one bare durable
 //!   SQLite insert + commit (target ≤ 1.2×), remotely vs that plus one bare TLS gRPC call
 //!   (target ≤ SQLite + 1.3 × call); paired medians printed after the criterion lines.
+//!   `MPRCONFIG_BENCH_BATCH_LOOP=local:N` (or `floor:N`, `remote:N`) runs only N such
+//!   operations and prints their median, for `strace -f -c` (one fsync per batch) and `perf`.
 //! * watch latency, local and remote: a commit acknowledged in a writer process → the change
 //!   delivered here, p50/p99 (target p50 ≤ 2 ms). `MPRCONFIG_BENCH_ONLY_CHANGES=1` runs only
 //!   these two.
@@ -506,6 +508,9 @@ fn main() -> ExitCode {
     if let Ok(spec) = std::env::var(WRITER_ENV) {
         return watch_writer(&spec);
     }
+    if let Ok(spec) = std::env::var(LOOP_ENV) {
+        return batch_loop(&spec);
+    }
     mprd::raise_nofile_limit();
     let mut c = Criterion::default().configure_from_args();
     let mprd = Mprd::start();
@@ -531,6 +536,43 @@ fn main() -> ExitCode {
 // ---- batches and the change stream -------------------------------------------------------------
 
 const WRITER_ENV: &str = "MPRCONFIG_BENCH_WATCH_WRITER";
+const LOOP_ENV: &str = "MPRCONFIG_BENCH_BATCH_LOOP";
+
+/// `MPRCONFIG_BENCH_BATCH_LOOP=WHAT:N` (`WHAT` = `local`, `floor` or `remote`): runs only N
+/// timed operations of the `batch` group (batches on a fresh store, on mprd, or the bare SQLite
+/// insert + commit), each undone untimed as in the bench, and prints their median; for
+/// counting system calls per operation under `strace -f -c` or profiling under `perf`.
+fn batch_loop(spec: &str) -> ExitCode {
+    let Some((what, n)) = spec.split_once(':') else {
+        return ExitCode::FAILURE;
+    };
+    let n: u64 = n.parse().unwrap_or(0);
+    let dir = tempfile::tempdir().unwrap();
+    let times: Vec<Duration> = match what {
+        "local" => {
+            let local = mprconfig::connect_store(dir.path().join("router.db")).unwrap();
+            (0..n).map(|i| batch_once(&*local, i)).collect()
+        }
+        "floor" => {
+            let db = sql_floor(&dir.path().join("floor.db"));
+            (0..n).map(|i| sql_insert(&db, i)).collect()
+        }
+        "remote" => {
+            let mprd = Mprd::start();
+            let session = mprd.connect();
+            (0..n).map(|i| batch_once(&session, i)).collect()
+        }
+        _ => return ExitCode::FAILURE,
+    };
+    if times.is_empty() {
+        return ExitCode::FAILURE;
+    }
+    println!(
+        "{what}: {n} operations, median {:.0} us",
+        median(times).as_secs_f64() * 1e6
+    );
+    ExitCode::SUCCESS
+}
 
 fn router(name: &str) -> mprconfig_core::Interface {
     mprconfig_core::Interface {

@@ -15,6 +15,7 @@ use std::time::Duration;
 
 use mprconfig_core::regconfig::RegistryConfig;
 use mprconfig_core::{Error, NetLink, Result, RouterConfig, WinError};
+use rusqlite::config::DbConfig;
 use rusqlite::{Connection, OpenFlags};
 
 use crate::error::{IoOp, StoreError, StoreResult};
@@ -193,6 +194,14 @@ impl OpenOptions {
             "PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL; PRAGMA cache_size = -16384;",
         )
         .map_err(|e| StoreError::sql(e, "setting pragmas"))?;
+        // The query planner stability guarantee: without it SQLite marks a statement whose
+        // plan looked at a bound value (`key = ?1`, `LIMIT ?2`) to be re-prepared when that
+        // value changes, and the statement cache's `sqlite3_clear_bindings` on every return
+        // then expires it, so the hot INSERT of `set_value` was parsed and planned again on
+        // every execution (a third of a batch's CPU). Our statements are point lookups whose
+        // best plan never depends on the value.
+        conn.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)
+            .map_err(|e| StoreError::sql(e, "enabling the query planner stability guarantee"))?;
         conn.set_prepared_statement_cache_capacity(32);
         Ok(())
     }

@@ -51,6 +51,10 @@ pub(crate) struct State {
     vers: HashMap<i64, u64>,
     /// The generation `ids` and `vals` describe; `None` = unknown (after a rollback or a panic).
     ids_gen: Option<u64>,
+    /// The change log counters (`appended` 0) as of the generation `ids_gen`: every commit
+    /// that changes them advances the generation, so a transaction that starts there needs no
+    /// query to know them.
+    log: Option<LogState>,
 }
 
 /// At most this many keys' values are cached; beyond it the cache starts over (a bound on
@@ -72,6 +76,7 @@ impl State {
             kids: HashMap::new(),
             vers: HashMap::new(),
             ids_gen: None,
+            log: None,
         }
     }
 
@@ -85,6 +90,7 @@ impl State {
         self.vals.clear();
         self.kids.clear();
         self.vers.clear();
+        self.log = None;
     }
 }
 
@@ -250,14 +256,22 @@ impl SqliteRegistry {
             ));
         }
         let value = to_sql_int(capacity).map_err(Error::from)?;
-        // One statement, its own transaction. It changes no key or value, so the generation
-        // (and every cache keyed by it) stays as it is; the counters are read per transaction.
-        let state = self.lock();
+        // The generation advances with it: connections (of any process) keep the change log
+        // counters cached for the generation they were read at.
+        let mut state = self.lock();
+        state.invalidate();
         state
             .conn
-            .prepare_cached("UPDATE meta SET value = ?1 WHERE name = 'change_capacity'")
-            .and_then(|mut s| s.execute([value]))
-            .map_err(|e| Error::from(StoreError::sql(e, "setting the change log capacity")))?;
+            .execute_batch(&format!(
+                "BEGIN IMMEDIATE;
+                 UPDATE meta SET value = {value} WHERE name = 'change_capacity';
+                 UPDATE meta SET value = value + 1 WHERE name = 'generation';
+                 COMMIT;"
+            ))
+            .map_err(|e| {
+                let _ = state.conn.execute_batch("ROLLBACK");
+                Error::from(StoreError::sql(e, "setting the change log capacity"))
+            })?;
         Ok(())
     }
 
@@ -401,16 +415,17 @@ impl Registry for SqliteRegistry {
             guard.state.clear_caches();
             guard.state.ids_gen = Some(generation);
         }
+        let log = guard.state.log;
         let mut tx = Tx {
             state: &mut *guard.state,
             mode,
             generation,
             touched: HashSet::new(),
-            log: None,
+            log,
         };
         let out = f(&mut tx)?;
-        let log = tx.log.take();
-        if let Some(log) = &log
+        let mut log = tx.log.take();
+        if let Some(log) = &mut log
             && log.appended > 0
         {
             finish_log(&guard.state.conn, log).map_err(Error::from)?;
@@ -429,7 +444,9 @@ impl Registry for SqliteRegistry {
             // This commit made the generation g+1; the cache holds exactly what it wrote.
             guard.state.ids_gen = Some(generation + 1);
         }
-        if log.is_some_and(|l| l.appended > 0) {
+        let announce = log.is_some_and(|l| l.appended > 0);
+        guard.state.log = log.map(|l| LogState { appended: 0, ..l });
+        if announce {
             crate::watch::announce_commit(&self.path);
         }
         Ok(out)
@@ -470,8 +487,8 @@ struct LogState {
 }
 
 /// Before a commit that appended changes: records the last sequence number and trims the log
-/// to its capacity, in the same transaction.
-fn finish_log(conn: &Connection, log: &LogState) -> StoreResult<()> {
+/// to its capacity, in the same transaction (`log.trimmed` follows).
+fn finish_log(conn: &Connection, log: &mut LogState) -> StoreResult<()> {
     conn.prepare_cached("UPDATE meta SET value = ?1 WHERE name = 'change_seq'")?
         .execute([to_sql_int(log.last)?])?;
     if log.last > log.capacity {
@@ -481,6 +498,7 @@ fn finish_log(conn: &Connection, log: &LogState) -> StoreResult<()> {
                 .execute([keep_after])?;
             conn.prepare_cached("UPDATE meta SET value = ?1 WHERE name = 'change_trimmed'")?
                 .execute([keep_after])?;
+            log.trimmed = log.last - log.capacity;
         }
     }
     Ok(())
