@@ -17,6 +17,8 @@
 //! types cross the wire through [`crate::wire::Param`] and [`crate::wire::Carries`]; the
 //! entries for the results no configuration operation has are at the end of this file.
 
+// Replies are converted back to core types on the client's side only.
+#[cfg(feature = "client")]
 use crate::convert as cv;
 use crate::pb;
 use crate::wire::Carries;

@@ -7,7 +7,10 @@
 use crate::convert as cv;
 use crate::pb;
 use mprconfig_core::model::*;
-use mprconfig_core::{Result, Version, Versioned};
+// `Version` is only rebuilt from a reply, which is the client's side.
+#[cfg(feature = "client")]
+use mprconfig_core::Version;
+use mprconfig_core::{Result, Versioned};
 
 /// A `RouterConfig` parameter type (as the trait spells it) and the request field carrying it.
 pub(crate) trait Param {
