@@ -178,15 +178,33 @@ pub fn token_from_env(host: &str, port: u16) -> Option<String> {
     {
         return Some(t);
     }
-    let text = std::fs::read_to_string(credentials_path()?).ok()?;
-    let table: toml::Table = toml::from_str(&text).ok()?;
-    let key = host_port_key(host, port);
-    let entry = table.iter().find(|(k, _)| k.eq_ignore_ascii_case(&key))?.1;
-    match entry {
-        toml::Value::String(s) => Some(s.clone()),
-        toml::Value::Table(t) => t.get("token")?.as_str().map(str::to_string),
-        _ => None,
+    // Parsed once per process (and again when it changes): a fleet run looks up every router.
+    static CREDENTIALS: tls::ParsedFile<Credentials> = tls::ParsedFile::new();
+    CREDENTIALS
+        .get(&credentials_path()?, parse_credentials)
+        .get(&host_port_key(host, port).to_ascii_lowercase())
+        .cloned()
+        .flatten()
+}
+
+/// `credentials.toml` by lowercased `host:port` key: the token of the first entry of that key
+/// in the file's order, `None` when that entry holds none (an entry of another shape).
+type Credentials = std::collections::HashMap<String, Option<String>>;
+
+fn parse_credentials(text: Option<&str>) -> Credentials {
+    let mut out = Credentials::new();
+    let Some(table) = text.and_then(|t| toml::from_str::<toml::Table>(t).ok()) else {
+        return out;
+    };
+    for (k, entry) in &table {
+        let token = match entry {
+            toml::Value::String(s) => Some(s.clone()),
+            toml::Value::Table(t) => t.get("token").and_then(|v| v.as_str()).map(str::to_string),
+            _ => None,
+        };
+        out.entry(k.to_ascii_lowercase()).or_insert(token);
     }
+    out
 }
 
 // ---- connecting ---------------------------------------------------------------------------------
