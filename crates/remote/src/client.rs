@@ -622,3 +622,20 @@ pub fn trust_host(host_port: &str) -> Result<String> {
     let fp = fetch_fingerprint(host_port)?;
     pin_fingerprint(host_port, &fp)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn credentials_give_the_token_of_each_host_port_in_any_case() {
+        let c = parse_credentials(Some(
+            "\"R1:4747\" = \"aa\"\n[\"r2:4747\"]\ntoken = \"bb\"\n[\"r3:4747\"]\nuser = \"x\"\n",
+        ));
+        assert_eq!(c["r1:4747"].as_deref(), Some("aa"));
+        assert_eq!(c["r2:4747"].as_deref(), Some("bb"));
+        assert_eq!(c["r3:4747"], None, "an entry without a token gives none");
+        assert!(parse_credentials(Some("not [toml")).is_empty());
+        assert!(parse_credentials(None).is_empty());
+    }
+}

@@ -425,4 +425,30 @@ mod tests {
         assert!(pinned_fingerprints(&kh, "h:3").is_empty());
         assert_eq!(std::fs::read_to_string(&kh).unwrap().lines().count(), 2);
     }
+
+    #[test]
+    fn a_parsed_file_is_parsed_again_only_when_its_text_changes() {
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("known_hosts");
+        let cache: ParsedFile<Pins> = ParsedFile::new();
+        let parses = std::cell::Cell::new(0);
+        let get = || {
+            cache.get(&f, |t| {
+                parses.set(parses.get() + 1);
+                parse_known_hosts(t)
+            })
+        };
+        assert!(get().is_empty());
+        let a = "01".repeat(32);
+        let b = "02".repeat(32);
+        std::fs::write(&f, format!("H:1 {a}\n")).unwrap();
+        assert_eq!(get()["h:1"], vec![a.clone()]);
+        assert_eq!(get()["h:1"], vec![a]);
+        assert_eq!(parses.get(), 2, "the same text is not parsed again");
+        // The same size, written at once: time stamps could not tell, the text does.
+        std::fs::write(&f, format!("H:1 {b}\n")).unwrap();
+        assert_eq!(get()["h:1"], vec![b]);
+        std::fs::remove_file(&f).unwrap();
+        assert!(get().is_empty(), "a removed file pins nothing");
+    }
 }
