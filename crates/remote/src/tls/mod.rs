@@ -19,12 +19,12 @@ mod trust;
 #[cfg(feature = "server")]
 pub use server::{default_tls_paths, ensure_self_signed, server_config};
 #[cfg(feature = "client")]
+pub(crate) use trust::ParsedFile;
+#[cfg(feature = "client")]
 pub use trust::{
     Rejection, Seen, Trust, TrustVerifier, add_pin, client_config, client_config_for, config_dir,
     known_hosts_path, pinned_fingerprints, server_name,
 };
-#[cfg(feature = "client")]
-pub(crate) use trust::ParsedFile;
 
 use mprconfig_core::{Error, Result, WinError};
 use rustls::crypto::CryptoProvider;
