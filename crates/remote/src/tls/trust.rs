@@ -40,8 +40,11 @@ pub fn known_hosts_path() -> Option<PathBuf> {
 /// compared with the one parsed, so an edit (`mprcfg trust`, a new token) is seen by the very
 /// next connect, whatever the file system's time-stamp granularity.
 pub(crate) struct ParsedFile<T> {
-    cached: Mutex<Option<(PathBuf, Option<String>, Arc<T>)>>,
+    cached: Mutex<Option<Parsed<T>>>,
 }
+
+/// The last lookup of a [`ParsedFile`]: the path, its text (`None`: unreadable), what it gave.
+type Parsed<T> = (PathBuf, Option<String>, Arc<T>);
 
 impl<T> ParsedFile<T> {
     /// An empty cache.
