@@ -7,6 +7,16 @@
 //! | `fanout/all_routers_jobs_all` | `mprcfg -r r0,…,rN-1 --jobs N show interfaces` | ≤ 3 × floor |
 //! | `fanout/all_routers_jobs_default` | the same with the default `--jobs` (16) | for reference |
 //!
+//! After the criterion groups it prints paired medians, the CPU of client and daemons per
+//! fan-out run, and two floors reached from this process on one 2-thread runtime (no process
+//! start, no thread per router): N bare TCP + TLS 1.3 handshakes, and N × (handshake, HTTP/2,
+//! Connect, InterfaceEnum). On the 2-core machine (December 2026): one router 7.4 ms; 100
+//! routers 164 ms (22×); floors 58 ms (7.9×, 114 ms of CPU on both sides) and 124 ms (16.7×).
+//! The bare handshakes' CPU alone exceeds 2 cores × 3 × one router, so the 3× target cannot be
+//! met where the daemons share the client's cores (docs/cli.md, fan-out performance).
+//! `MPRCONFIG_BENCH_FANOUT_HOLD=1` starts the daemons, prints the command line and waits for
+//! Enter, for profiling by hand.
+//!
 //! N is 100 unless `MPRCONFIG_BENCH_FANOUT_N` says otherwise. Each `mprd serve` is this
 //! benchmark re-executed (the real `mprd::main_with_args` code) with its own store, certificate
 //! (pinned in a temporary known_hosts) and admin token (in a temporary credentials.toml). The
@@ -47,6 +57,9 @@ fn mprcfg_bin() -> PathBuf {
 struct Daemon {
     child: Child,
     name: String,
+    /// Its admin token and certificate fingerprint, for the in-process floors.
+    token: String,
+    fingerprint: String,
 }
 
 impl Drop for Daemon {
@@ -89,6 +102,7 @@ fn start(dir: &Path, config: &Path) -> Daemon {
         }
     }
     let name = addr.unwrap();
+    let fp = fp.unwrap();
     let append = |file: &str, line: String| {
         let mut f = std::fs::OpenOptions::new()
             .create(true)
@@ -97,9 +111,15 @@ fn start(dir: &Path, config: &Path) -> Daemon {
             .unwrap();
         writeln!(f, "{line}").unwrap();
     };
-    append("known_hosts", format!("{name} {}", fp.unwrap()));
+    append("known_hosts", format!("{name} {fp}"));
     append("credentials.toml", format!("{name:?} = {token:?}"));
-    Daemon { child, name }
+    let fingerprint = mprconfig_remote::tls::normalize_fingerprint(&fp).expect("a fingerprint");
+    Daemon {
+        child,
+        name,
+        token,
+        fingerprint,
+    }
 }
 
 fn run(bin: &Path, home: &Path, args: &[&str]) {
@@ -143,6 +163,110 @@ fn daemon_cpu(d: &Daemon) -> Duration {
     // SAFETY: sysconf has no preconditions.
     let hz = unsafe { libc::sysconf(libc::_SC_CLK_TCK) }.max(1) as u64;
     Duration::from_secs_f64(ticks as f64 / hz as f64)
+}
+
+/// CPU time (user + system) this process has used so far.
+fn self_cpu() -> Duration {
+    // SAFETY: getrusage only writes the struct it is given.
+    let mut ru: libc::rusage = unsafe { std::mem::zeroed() };
+    unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut ru) };
+    let tv = |t: libc::timeval| Duration::new(t.tv_sec as u64, t.tv_usec as u32 * 1000);
+    tv(ru.ru_utime) + tv(ru.ru_stime)
+}
+
+/// How far an in-process floor goes with every daemon, all at once on one 2-thread runtime.
+#[derive(Clone, Copy)]
+enum Floor {
+    /// TCP connect and a full TLS 1.3 handshake (the pinned-certificate check included).
+    Handshake,
+    /// That, then HTTP/2 and the two calls `show interfaces` makes: Connect (token, session)
+    /// and InterfaceEnum.
+    Calls,
+}
+
+/// One floor run against every daemon: the protocol's own minimum, without a process to start
+/// or a CLI to run.
+async fn floor_one(name: &str, token: &str, fingerprint: &str, floor: Floor) {
+    use mprconfig_remote::pb;
+    use mprconfig_remote::tls::Trust;
+    let addr: std::net::SocketAddr = name.parse().expect("a socket address");
+    let trust = Trust {
+        ca: Vec::new(),
+        pins: vec![fingerprint.to_string()],
+    };
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    match floor {
+        Floor::Handshake => {
+            let tcp = tokio::net::TcpStream::connect(addr).await.expect("connect");
+            let _ = tcp.set_nodelay(true);
+            let cfg = mprconfig_remote::tls::client_config_for(&trust).expect("TLS config");
+            let host = addr.ip().to_string();
+            let tls = tokio_rustls::TlsConnector::from(cfg)
+                .connect(mprconfig_remote::tls::server_name(&host), tcp)
+                .await
+                .expect("TLS handshake");
+            drop(tls);
+        }
+        Floor::Calls => {
+            let ch = mprconfig_remote::client::open_channel(
+                &addr.ip().to_string(),
+                addr.port(),
+                trust,
+                None,
+                deadline,
+            )
+            .await
+            .expect("channel");
+            let mut c = pb::router_config_service_client::RouterConfigServiceClient::new(ch);
+            let mut req = tonic::Request::new(pb::ConnectRequest {
+                protocol_version: mprconfig_remote::PROTOCOL_VERSION,
+                client_name: "floor".into(),
+            });
+            req.metadata_mut()
+                .insert("authorization", format!("Bearer {token}").parse().unwrap());
+            let session = c.connect(req).await.expect("Connect").into_inner().session;
+            let rep = c
+                .interface_enum(pb::EnumRequest {
+                    session,
+                    resume: 0,
+                    max_entries: 0,
+                })
+                .await
+                .expect("InterfaceEnum");
+            std::hint::black_box(rep);
+        }
+    }
+}
+
+/// Median wall time of `runs` floor runs over all daemons, with this process's and the
+/// daemons' CPU per run.
+fn floor(
+    rt: &tokio::runtime::Runtime,
+    daemons: &[Daemon],
+    floor: Floor,
+    runs: u32,
+) -> (Duration, Duration, Duration) {
+    let (c0, s0) = (self_cpu(), daemons.iter().map(daemon_cpu).sum::<Duration>());
+    let wall = median(
+        || {
+            rt.block_on(async {
+                // Each task owns what it needs: spawned tasks must be 'static.
+                let mut set = tokio::task::JoinSet::new();
+                for d in daemons {
+                    let (name, token, fp) =
+                        (d.name.clone(), d.token.clone(), d.fingerprint.clone());
+                    set.spawn(async move { floor_one(&name, &token, &fp, floor).await });
+                }
+                while let Some(r) = set.join_next().await {
+                    r.expect("floor task");
+                }
+            })
+        },
+        runs as usize,
+    );
+    let client = (self_cpu() - c0) / runs;
+    let servers = (daemons.iter().map(daemon_cpu).sum::<Duration>() - s0) / runs;
+    (wall, client, servers)
 }
 
 fn median(mut f: impl FnMut(), runs: usize) -> Duration {
@@ -197,6 +321,18 @@ fn main() -> ExitCode {
         h,
         &["-r", &all, "--jobs", &jobs, "show", "interfaces"],
     );
+
+    if std::env::var_os("MPRCONFIG_BENCH_FANOUT_HOLD").is_some() {
+        // For profiling by hand (perf, strace): the daemons stay up until Enter.
+        println!(
+            "HOME={} XDG_CONFIG_HOME={} {} -r {all} --jobs {jobs} show interfaces",
+            h.display(),
+            h.join("config").display(),
+            bin.display()
+        );
+        let _ = std::io::stdin().read_line(&mut String::new());
+        return ExitCode::SUCCESS;
+    }
 
     let mut c = Criterion::default().configure_from_args();
     {
@@ -273,6 +409,27 @@ fn main() -> ExitCode {
         servers.as_secs_f64() * 1e3,
         std::thread::available_parallelism().map_or(1, |p| p.get())
     );
+    // The floor: the same routers reached from this process on one runtime, so no process
+    // start, no CLI and no thread per router; only the protocol's own work on both sides.
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime");
+    for (what, f) in [
+        ("TCP + TLS 1.3 handshake", Floor::Handshake),
+        ("+ HTTP/2, Connect, InterfaceEnum", Floor::Calls),
+    ] {
+        floor(&rt, &daemons, f, 2);
+        let (wall, client, servers) = floor(&rt, &daemons, f, RUNS);
+        println!(
+            "  floor, {n} x {what:<34} wall {:.1} ms (ratio {:.2}), CPU: client {:.1} ms, all mprd {:.1} ms",
+            wall.as_secs_f64() * 1e3,
+            wall.as_secs_f64() / single.as_secs_f64(),
+            client.as_secs_f64() * 1e3,
+            servers.as_secs_f64() * 1e3,
+        );
+    }
     drop(daemons);
     ExitCode::SUCCESS
 }

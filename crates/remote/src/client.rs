@@ -178,15 +178,33 @@ pub fn token_from_env(host: &str, port: u16) -> Option<String> {
     {
         return Some(t);
     }
-    let text = std::fs::read_to_string(credentials_path()?).ok()?;
-    let table: toml::Table = toml::from_str(&text).ok()?;
-    let key = host_port_key(host, port);
-    let entry = table.iter().find(|(k, _)| k.eq_ignore_ascii_case(&key))?.1;
-    match entry {
-        toml::Value::String(s) => Some(s.clone()),
-        toml::Value::Table(t) => t.get("token")?.as_str().map(str::to_string),
-        _ => None,
+    // Parsed once per process (and again when it changes): a fleet run looks up every router.
+    static CREDENTIALS: tls::ParsedFile<Credentials> = tls::ParsedFile::new();
+    CREDENTIALS
+        .get(&credentials_path()?, parse_credentials)
+        .get(&host_port_key(host, port).to_ascii_lowercase())
+        .cloned()
+        .flatten()
+}
+
+/// `credentials.toml` by lowercased `host:port` key: the token of the first entry of that key
+/// in the file's order, `None` when that entry holds none (an entry of another shape).
+type Credentials = std::collections::HashMap<String, Option<String>>;
+
+fn parse_credentials(text: Option<&str>) -> Credentials {
+    let mut out = Credentials::new();
+    let Some(table) = text.and_then(|t| toml::from_str::<toml::Table>(t).ok()) else {
+        return out;
+    };
+    for (k, entry) in &table {
+        let token = match entry {
+            toml::Value::String(s) => Some(s.clone()),
+            toml::Value::Table(t) => t.get("token").and_then(|v| v.as_str()).map(str::to_string),
+            _ => None,
+        };
+        out.entry(k.to_ascii_lowercase()).or_insert(token);
     }
+    out
 }
 
 // ---- connecting ---------------------------------------------------------------------------------
@@ -606,4 +624,21 @@ pub fn pin_fingerprint(host_port: &str, fingerprint: &str) -> Result<String> {
 pub fn trust_host(host_port: &str) -> Result<String> {
     let fp = fetch_fingerprint(host_port)?;
     pin_fingerprint(host_port, &fp)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn credentials_give_the_token_of_each_host_port_in_any_case() {
+        let c = parse_credentials(Some(
+            "\"R1:4747\" = \"aa\"\n[\"r2:4747\"]\ntoken = \"bb\"\n[\"r3:4747\"]\nuser = \"x\"\n",
+        ));
+        assert_eq!(c["r1:4747"].as_deref(), Some("aa"));
+        assert_eq!(c["r2:4747"].as_deref(), Some("bb"));
+        assert_eq!(c["r3:4747"], None, "an entry without a token gives none");
+        assert!(parse_credentials(Some("not [toml")).is_empty());
+        assert!(parse_credentials(None).is_empty());
+    }
 }

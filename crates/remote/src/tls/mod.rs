@@ -19,6 +19,8 @@ mod trust;
 #[cfg(feature = "server")]
 pub use server::{default_tls_paths, ensure_self_signed, server_config};
 #[cfg(feature = "client")]
+pub(crate) use trust::ParsedFile;
+#[cfg(feature = "client")]
 pub use trust::{
     Rejection, Seen, Trust, TrustVerifier, add_pin, client_config, client_config_for, config_dir,
     known_hosts_path, pinned_fingerprints, server_name,
@@ -36,9 +38,21 @@ use std::sync::Arc;
 #[cfg(any(feature = "client", feature = "server"))]
 const ALPN_H2: &[u8] = b"h2";
 
-/// The crypto provider used on both sides (ring).
+/// The crypto provider used on both sides (ring), with TLS 1.3's AES-128-GCM-SHA256 suite
+/// preferred.
+///
+/// Why that order: ring's default prefers AES-256-GCM-SHA384, whose transcript hash and key
+/// schedule run SHA-384, which has no hardware path, while SHA-256 runs on the CPU's SHA
+/// extensions. In a fleet run (`mprcfg -r r1,…,r100`) the handshakes are most of the CPU on
+/// both sides, and SHA-384 was a visible share of it. This costs no security that matters
+/// here: AES-128-GCM is TLS 1.3's mandatory suite, and the key exchange (X25519) and the
+/// certificate (ECDSA P-256) already stop at the 128-bit level. Every suite stays TLS 1.3
+/// only, and a peer that prefers another suite can still pick it.
 pub fn provider() -> Arc<CryptoProvider> {
-    Arc::new(rustls::crypto::ring::default_provider())
+    let mut p = rustls::crypto::ring::default_provider();
+    let first = rustls::crypto::ring::cipher_suite::TLS13_AES_128_GCM_SHA256;
+    p.cipher_suites.sort_by_key(|s| s.suite() != first.suite());
+    Arc::new(p)
 }
 
 /// SHA-256 of a DER certificate as 64 lowercase hex digits: the fingerprint `mprd serve` prints
@@ -110,6 +124,17 @@ mod tests {
         assert_eq!(
             normalize_fingerprint(&format!("SHA256:{}", "ab".repeat(32))).map(|f| f.len()),
             Some(64)
+        );
+    }
+
+    #[test]
+    fn aes_128_gcm_sha256_is_preferred_and_every_suite_is_kept() {
+        let p = provider();
+        let all = rustls::crypto::ring::default_provider().cipher_suites.len();
+        assert_eq!(p.cipher_suites.len(), all);
+        assert_eq!(
+            p.cipher_suites[0].suite(),
+            rustls::CipherSuite::TLS13_AES_128_GCM_SHA256
         );
     }
 

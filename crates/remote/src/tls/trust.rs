@@ -32,21 +32,72 @@ pub fn known_hosts_path() -> Option<PathBuf> {
     config_dir().map(|d| d.join("known_hosts"))
 }
 
+/// A configuration file parsed once per process, and again only when its text changes.
+///
+/// A fleet run (`mprcfg -r r1,…,r100`) looks up every router in the same `known_hosts` and
+/// `credentials.toml`; parsing them once per router made the client's work quadratic in the
+/// fleet's size. The file is still read at every lookup (a few microseconds) and its text
+/// compared with the one parsed, so an edit (`mprcfg trust`, a new token) is seen by the very
+/// next connect, whatever the file system's time-stamp granularity.
+pub(crate) struct ParsedFile<T> {
+    cached: Mutex<Option<Parsed<T>>>,
+}
+
+/// The last lookup of a [`ParsedFile`]: the path, its text (`None`: unreadable), what it gave.
+type Parsed<T> = (PathBuf, Option<String>, Arc<T>);
+
+impl<T> ParsedFile<T> {
+    /// An empty cache.
+    pub(crate) const fn new() -> Self {
+        ParsedFile {
+            cached: Mutex::new(None),
+        }
+    }
+
+    /// The parsed contents of `path`: `parse` gets the text, or `None` when the file cannot be
+    /// read (missing or unreadable), and runs only when that differs from the last lookup's.
+    pub(crate) fn get(&self, path: &Path, parse: impl FnOnce(Option<&str>) -> T) -> Arc<T> {
+        let text = std::fs::read_to_string(path).ok();
+        let mut c = self.cached.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some((p, t, v)) = c.as_ref()
+            && p == path
+            && *t == text
+        {
+            return v.clone();
+        }
+        let v = Arc::new(parse(text.as_deref()));
+        *c = Some((path.to_path_buf(), text, v.clone()));
+        v
+    }
+}
+
+/// `known_hosts` by lowercased `host:port` key, pins in file order.
+type Pins = std::collections::HashMap<String, Vec<String>>;
+
+fn parse_known_hosts(text: Option<&str>) -> Pins {
+    let mut pins = Pins::new();
+    for line in text.unwrap_or("").lines() {
+        let line = line.split('#').next().unwrap_or("").trim();
+        let Some((k, fp)) = line.split_once(char::is_whitespace) else {
+            continue;
+        };
+        if let Some(fp) = normalize_fingerprint(fp) {
+            pins.entry(k.to_ascii_lowercase()).or_default().push(fp);
+        }
+    }
+    pins
+}
+
 /// The fingerprints `known_hosts` pins for a `host:port` key. Lines are
 /// `host:port sha256-fingerprint`; `#` starts a comment; a missing file pins nothing.
+/// The file is parsed once per process and again when it changes.
 pub fn pinned_fingerprints(path: &Path, key: &str) -> Vec<String> {
-    let Ok(text) = std::fs::read_to_string(path) else {
-        return Vec::new();
-    };
-    text.lines()
-        .filter_map(|line| {
-            let line = line.split('#').next().unwrap_or("").trim();
-            let (k, fp) = line.split_once(char::is_whitespace)?;
-            (k.eq_ignore_ascii_case(key))
-                .then(|| normalize_fingerprint(fp))
-                .flatten()
-        })
-        .collect()
+    static KNOWN_HOSTS: ParsedFile<Pins> = ParsedFile::new();
+    KNOWN_HOSTS
+        .get(path, parse_known_hosts)
+        .get(&key.to_ascii_lowercase())
+        .cloned()
+        .unwrap_or_default()
 }
 
 /// Adds a pin for `key` to a known_hosts file (creating it and its directory), unless present.
@@ -376,5 +427,31 @@ mod tests {
         assert_eq!(pinned_fingerprints(&kh, "H:2"), vec![b]);
         assert!(pinned_fingerprints(&kh, "h:3").is_empty());
         assert_eq!(std::fs::read_to_string(&kh).unwrap().lines().count(), 2);
+    }
+
+    #[test]
+    fn a_parsed_file_is_parsed_again_only_when_its_text_changes() {
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("known_hosts");
+        let cache: ParsedFile<Pins> = ParsedFile::new();
+        let parses = std::cell::Cell::new(0);
+        let get = || {
+            cache.get(&f, |t| {
+                parses.set(parses.get() + 1);
+                parse_known_hosts(t)
+            })
+        };
+        assert!(get().is_empty());
+        let a = "01".repeat(32);
+        let b = "02".repeat(32);
+        std::fs::write(&f, format!("H:1 {a}\n")).unwrap();
+        assert_eq!(get()["h:1"], vec![a.clone()]);
+        assert_eq!(get()["h:1"], vec![a]);
+        assert_eq!(parses.get(), 2, "the same text is not parsed again");
+        // The same size, written at once: time stamps could not tell, the text does.
+        std::fs::write(&f, format!("H:1 {b}\n")).unwrap();
+        assert_eq!(get()["h:1"], vec![b]);
+        std::fs::remove_file(&f).unwrap();
+        assert!(get().is_empty(), "a removed file pins nothing");
     }
 }
