@@ -9,8 +9,7 @@
 //! closed again.
 
 use crate::admin::{AdminHello, RouterAdmin, TransportHeaders, router_admin_ops};
-use crate::client::{RemoteConfig, block, map_status, unavailable};
-use crate::convert as cv;
+use crate::client::RemoteConfig;
 use crate::pb;
 use crate::pb::router_admin_service_client::RouterAdminServiceClient;
 use crate::wire::{Carries, Param};
@@ -92,30 +91,7 @@ impl RemoteAdmin {
         Rep: Carries<T>,
         T: Send + 'static,
     {
-        self.config.owned_here()?;
-        let client = self.client.clone();
-        let session = self.config.session.clone();
-        let target = self.config.target.clone();
-        let limit = self.config.call_timeout;
-        block(async move {
-            let mut rep = match tokio::time::timeout(limit, rpc(client, session)).await {
-                Err(_) => {
-                    return Err(unavailable(format!(
-                        "{target} did not answer within {} s",
-                        limit.as_secs_f32()
-                    )));
-                }
-                Ok(Err(s)) => return Err(map_status(&s, &target)),
-                Ok(Ok(r)) => r.into_inner(),
-            };
-            cv::check_status(rep.status().take())?;
-            rep.take().map_err(|e| {
-                Error::new(
-                    WinError::RPC_S_CALL_FAILED,
-                    format!("malformed reply from {target}: {}", e.detail),
-                )
-            })
-        })
+        self.config.call_on(self.client.clone(), rpc)
     }
 }
 

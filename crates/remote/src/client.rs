@@ -468,8 +468,23 @@ impl RemoteConfig {
         Rep: Carries<T>,
         T: Send + 'static,
     {
+        self.call_on((*self.client).clone(), rpc)
+    }
+
+    /// [`Self::call`] with any service's client on this session's channel (the router
+    /// administration client uses it): the same ownership check, time-out and error mapping.
+    pub(crate) fn call_on<C, Rep, T, Fut>(
+        &self,
+        client: C,
+        rpc: impl FnOnce(C, String) -> Fut + Send + 'static,
+    ) -> Result<T>
+    where
+        C: Send + 'static,
+        Fut: Future<Output = std::result::Result<Response<Rep>, Status>> + Send + 'static,
+        Rep: Carries<T>,
+        T: Send + 'static,
+    {
         self.owned_here()?;
-        let client = (*self.client).clone();
         let session = self.session.clone();
         let target = self.target.clone();
         let limit = self.call_timeout;
