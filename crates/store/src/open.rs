@@ -20,7 +20,7 @@ use rusqlite::{Connection, OpenFlags};
 
 use crate::error::{IoOp, StoreError, StoreResult};
 use crate::registry::{SqliteRegistry, check_integrity};
-use crate::schema::{self, APPLICATION_ID, MIGRATIONS, SCHEMA, SCHEMA_VERSION};
+use crate::schema::{self, APPLICATION_ID, MIGRATIONS, PAGE_SIZE, SCHEMA, SCHEMA_VERSION};
 
 /// How long a transaction waits for another process's write lock before failing with
 /// `ERROR_BUSY`, unless [`OpenOptions::busy_timeout`] says otherwise.
@@ -328,8 +328,14 @@ impl OpenOptions {
         let conn = Connection::open_with_flags(tmp, flags)
             .map_err(|e| StoreError::sql(e, "creating the store"))?;
         self.configure(&conn)?;
+        // The page size is fixed when the first table is created, so it goes first. Every
+        // commit writes each page it changed whole into the WAL (a batch touches about 7: key
+        // rows, their two indexes, value rows and their index, the change log, the counters),
+        // and the fsync after it takes time in proportion: 1 KiB pages made a durable batch
+        // about 20 % faster than SQLite's default 4 KiB (docs/store.md, "Page size").
         conn.execute_batch(&format!(
-            "PRAGMA application_id = {APPLICATION_ID}; BEGIN IMMEDIATE; {SCHEMA} COMMIT;"
+            "PRAGMA page_size = {PAGE_SIZE}; PRAGMA application_id = {APPLICATION_ID};
+             BEGIN IMMEDIATE; {SCHEMA} COMMIT;"
         ))
         .map_err(|e| StoreError::sql(e, "creating the schema"))?;
         let registry = SqliteRegistry::from_parts(conn, Vec::new(), tmp.to_path_buf(), false);

@@ -546,6 +546,18 @@ impl Tx<'_> {
                 None => return Ok(None),
             }
         };
+        // A cached subkey list is complete (it is dropped, never left partial): a name that
+        // is not in it does not exist, and a key created by this transaction is found here.
+        if let Some(kids) = self.state.kids.get(&parent_id) {
+            let id = kids
+                .iter()
+                .find(|(n, _)| names_equal(n, name))
+                .map(|&(_, id)| id);
+            if let Some(id) = id {
+                self.state.ids.insert(folded.to_owned(), id);
+            }
+            return Ok(id);
+        }
         let id: Option<i64> = self
             .state
             .conn
@@ -582,9 +594,23 @@ impl Tx<'_> {
         )?
         .execute(params![parent_id, name, fname, to_sql_int(version)?])?;
         let id = conn.last_insert_rowid();
-        self.state.ids.insert(folded.to_owned(), id);
-        self.state.kids.remove(&parent_id);
-        self.state.vers.insert(id, version);
+        let state = &mut *self.state;
+        state.ids.insert(folded.to_owned(), id);
+        // The new key is the last of its parent's subkeys (a new rowid is above every id in
+        // use), and has no values and no subkeys yet: the caches learn that instead of being
+        // dropped, so the writes that usually follow (its values, a subkey) read nothing.
+        match state.kids.get_mut(&parent_id) {
+            Some(kids) if kids.len() < MAX_CACHED_SUBKEYS => kids.push((name.to_owned(), id)),
+            Some(_) => {
+                state.kids.remove(&parent_id);
+            }
+            None => {}
+        }
+        if state.vals.len() < MAX_CACHED_KEYS {
+            state.vals.insert(id, Vec::new());
+            state.kids.insert(id, Vec::new());
+        }
+        state.vers.insert(id, version);
         self.touched.insert(id);
         Ok((id, true))
     }
@@ -744,7 +770,14 @@ impl RegistryTx for Tx<'_> {
             )
             .and_then(|mut s| s.execute(params![id, name, fold(name), value.ty, value.data]))
             .map_err(StoreError::from)?;
-        self.state.vals.remove(&id);
+        // The cached list follows the row: same place for an existing name, last for a new
+        // one (its seq is the key's highest).
+        if let Some(vals) = self.state.vals.get_mut(&id) {
+            match vals.iter_mut().find(|(n, _)| names_equal(n, name)) {
+                Some((_, v)) => v.clone_from(value),
+                None => vals.push((name.to_owned(), value.clone())),
+            }
+        }
         self.touch(id)?;
         Ok(())
     }
@@ -758,7 +791,9 @@ impl RegistryTx for Tx<'_> {
             .prepare_cached("DELETE FROM vals WHERE key = ?1 AND folded = ?2")
             .and_then(|mut s| s.execute(params![id, fold(name)]))
             .map_err(StoreError::from)?;
-        self.state.vals.remove(&id);
+        if let Some(vals) = self.state.vals.get_mut(&id) {
+            vals.retain(|(n, _)| !names_equal(n, name));
+        }
         if n > 0 {
             self.touch(id)?;
         }

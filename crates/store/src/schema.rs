@@ -19,6 +19,12 @@ pub const APPLICATION_ID: u32 = 0x4D50_5243;
 /// The schema version this build writes and reads.
 pub const SCHEMA_VERSION: u32 = 2;
 
+/// The page size of a new store, in bytes (an existing store keeps the one it was made with:
+/// SQLite cannot change it in WAL mode). Rows here are small, and a commit rewrites whole pages
+/// into the WAL and waits for their fsync, so small pages make durable writes cheaper; the
+/// price is more pages to walk in a cold full listing (docs/store.md, "Page size").
+pub(crate) const PAGE_SIZE: u32 = 1024;
+
 /// Id of the root key row (the parent of `SYSTEM`, `SOFTWARE`, ...); it has no name.
 pub(crate) const ROOT_KEY: i64 = 1;
 

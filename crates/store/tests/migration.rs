@@ -197,3 +197,49 @@ fn a_schema_version_1_store_opens_reads_and_accepts_writes() {
         .integrity_check()
         .unwrap();
 }
+
+/// The page size in a store file's header (bytes 16–17, big-endian; 1 means 65,536).
+fn page_size(path: &Path) -> u32 {
+    let head = std::fs::read(path).unwrap();
+    match u16::from_be_bytes([head[16], head[17]]) {
+        1 => 65_536,
+        n => u32::from(n),
+    }
+}
+
+#[test]
+fn a_new_store_gets_small_pages_and_an_older_store_keeps_its_own_through_writes() {
+    let dir = tempfile::tempdir().unwrap();
+    let fresh = dir.path().join("fresh.db");
+    let c = RegistryConfig::new(OpenOptions::new().create(true).open(&fresh).unwrap());
+    c.interface_create(&Interface {
+        name: "Small".into(),
+        if_type: InterfaceType::FULL_ROUTER,
+        enabled: true,
+        ..Interface::default()
+    })
+    .unwrap();
+    drop(c);
+    assert_eq!(page_size(&fresh), 1024);
+    // The v2 fixture was written with SQLite's default 4 KiB pages; it is used as it is.
+    let old = dir.path().join("old.db");
+    std::fs::copy(FIXTURE_V2, &old).unwrap();
+    assert_eq!(page_size(&old), 4096);
+    let store = SqliteRegistry::open(&old).unwrap();
+    let c = Arc::new(RegistryConfig::new(store));
+    check_fixture_contents(&c);
+    c.interface_create(&Interface {
+        name: "AfterUpgrade".into(),
+        if_type: InterfaceType::FULL_ROUTER,
+        enabled: true,
+        ..Interface::default()
+    })
+    .unwrap();
+    c.interface_get_handle("AfterUpgrade").unwrap();
+    drop(c);
+    assert_eq!(page_size(&old), 4096);
+    SqliteRegistry::open(&old)
+        .unwrap()
+        .integrity_check()
+        .unwrap();
+}

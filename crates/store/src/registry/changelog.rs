@@ -20,6 +20,9 @@ pub(super) struct LogState {
 /// Before a commit that appended changes: records the last sequence number and trims the log
 /// to its capacity, in the same transaction (`log.trimmed` follows).
 pub(super) fn finish_log(conn: &Connection, log: &mut LogState) -> StoreResult<()> {
+    // One row per statement on purpose: an UPDATE of several meta rows at once (`name IN
+    // (...)`, or a CASE) builds an ephemeral table and a statement journal on every commit,
+    // which measured slower than the two point updates.
     conn.prepare_cached("UPDATE meta SET value = ?1 WHERE name = 'change_seq'")?
         .execute([to_sql_int(log.last)?])?;
     if log.last > log.capacity {
