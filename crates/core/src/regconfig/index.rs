@@ -1,8 +1,11 @@
 //! The interface name index and the interface listing cache.
 //!
-//! Both describe one registry generation exactly and are thrown away when the generation
-//! moves (a write by anyone) — except after this value's own writes, which advance the index
-//! in place with what they changed, so a warm index makes name lookups O(1).
+//! Both describe one registry generation exactly. When the generation moves (a write by
+//! anyone) they are read again — except after this value's own writes, which advance the index
+//! in place with what they changed, and after writes that the store's change log shows left
+//! every interface alone ([`carried_position`]), which carry both over unchanged. So a warm
+//! index makes name lookups O(1), and a filter or transport change elsewhere does not make the
+//! next listing of 10,000 interfaces read them all again.
 //!
 //! Inside a write transaction the shared index is never changed: the transaction keeps its own
 //! changes beside it ([`TxIndex`]), looks names up through both (so a batch that creates and
@@ -16,6 +19,7 @@ use std::sync::{Arc, PoisonError};
 use super::interfaces::{INTERFACE_VALUES, interface_entry, parse_interface_lent};
 use super::values::is_not_found;
 use super::{RegistryConfig, WriteCtx};
+use crate::changes::ChangedObject;
 use crate::layout as l;
 use crate::model::*;
 use crate::registry::fold;
@@ -25,6 +29,9 @@ use crate::{Error, Registry, RegistryTx, Result, WinError};
 #[derive(Debug)]
 pub(super) struct NameIndex {
     generation: u64,
+    /// The change log position it is known exact at (at or before `generation`'s last
+    /// change; `None`: the store keeps no log).
+    seq: Option<u64>,
     /// Folded interface name → (key number, stored name).
     pub(super) by_name: HashMap<String, (u32, String)>,
     /// Every canonical numeric subkey of `Interfaces`, interface or not (new keys are max + 1).
@@ -86,6 +93,7 @@ impl NameIndex {
         }
         Ok(NameIndex {
             generation,
+            seq: log_position(tx)?,
             by_name,
             keys,
             shadowed,
@@ -307,7 +315,18 @@ impl<R: Registry> RegistryConfig<R> {
     ) -> Result<T> {
         let generation = tx.generation()?;
         let mut guard = self.index.lock().unwrap_or_else(PoisonError::into_inner);
-        if guard.as_ref().is_none_or(|i| i.generation != generation) {
+        let carried = match guard.as_mut() {
+            Some(i) if i.generation == generation => true,
+            Some(i) => match carried_position(tx, i.generation, i.seq, generation) {
+                Some(seq) => {
+                    (i.generation, i.seq) = (generation, Some(seq));
+                    true
+                }
+                None => false,
+            },
+            None => false,
+        };
+        if !carried {
             *guard = Some(NameIndex::build(tx, generation)?);
         }
         match guard.as_ref() {
@@ -335,9 +354,25 @@ impl<R: Registry> RegistryConfig<R> {
         tx: &mut dyn RegistryTx,
     ) -> Result<Arc<Vec<InterfaceEntry>>> {
         let generation = tx.generation()?;
-        let cached = match &*self.listing.lock().unwrap_or_else(PoisonError::into_inner) {
-            Some((g, list)) if *g == generation => Some(Arc::clone(list)),
-            _ => None,
+        let held = self
+            .listing
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone();
+        let cached = match held {
+            Some(held) if held.generation == generation => Some(held.list),
+            Some(held) => match carried_position(tx, held.generation, held.seq, generation) {
+                Some(seq) => {
+                    *self.listing.lock().unwrap_or_else(PoisonError::into_inner) = Some(Listing {
+                        generation,
+                        seq: Some(seq),
+                        list: Arc::clone(&held.list),
+                    });
+                    Some(held.list)
+                }
+                None => None,
+            },
+            None => None,
         };
         let list = match cached {
             Some(list) => list,
@@ -368,8 +403,12 @@ impl<R: Registry> RegistryConfig<R> {
                         .map(|(k, i)| interface_entry(k, i))
                         .collect::<Vec<_>>(),
                 );
-                *self.listing.lock().unwrap_or_else(PoisonError::into_inner) =
-                    Some((generation, Arc::clone(&list)));
+                let seq = log_position(tx)?;
+                *self.listing.lock().unwrap_or_else(PoisonError::into_inner) = Some(Listing {
+                    generation,
+                    seq,
+                    list: Arc::clone(&list),
+                });
                 list
             }
         };
@@ -381,6 +420,63 @@ impl<R: Registry> RegistryConfig<R> {
         *self.index.lock().unwrap_or_else(PoisonError::into_inner) = None;
         *self.listing.lock().unwrap_or_else(PoisonError::into_inner) = None;
     }
+}
+
+/// The interface listing as read at one generation.
+#[derive(Clone, Debug)]
+pub(super) struct Listing {
+    generation: u64,
+    /// As [`NameIndex::seq`].
+    seq: Option<u64>,
+    list: Arc<Vec<InterfaceEntry>>,
+}
+
+/// The most commits a cache is carried across by reading the change log; past that, reading
+/// the interfaces again is the simpler way to be exact.
+const MAX_CARRIED_COMMITS: u64 = 64;
+
+/// The most changes read from the log for that.
+const MAX_CARRIED_CHANGES: usize = 1024;
+
+/// The change log's last position as `tx` sees it (`None`: the store keeps no log).
+fn log_position(tx: &mut dyn RegistryTx) -> Result<Option<u64>> {
+    match tx.change_log() {
+        Some(log) => log.last_seq().map(Some),
+        None => Ok(None),
+    }
+}
+
+/// Whether what was read about the interfaces at generation `from` (when the log was at `seq`
+/// or later) is still exact at generation `to`: only if every commit in between recorded its
+/// changes in the log and none of them touched an interface or replaced the configuration.
+/// Returns the log position to remember for `to`, or `None` — no log, a commit that logged
+/// nothing (a raw registry edit, a change of the log's capacity), changes trimmed away, too
+/// many commits, this transaction's own uncommitted changes — and then the caller reads the
+/// interfaces again. Changes of generation `from` or older are already in what was read.
+fn carried_position(tx: &mut dyn RegistryTx, from: u64, seq: Option<u64>, to: u64) -> Option<u64> {
+    let span = to.checked_sub(from)?;
+    if span == 0 || span > MAX_CARRIED_COMMITS {
+        return None;
+    }
+    let page = tx
+        .change_log()?
+        .changes_after(seq?, MAX_CARRIED_CHANGES)
+        .ok()?;
+    if page.changes.len() >= MAX_CARRIED_CHANGES {
+        return None;
+    }
+    let mut commits = BTreeSet::new();
+    for change in page.changes.iter().filter(|c| c.generation > from) {
+        let touches_interfaces = matches!(
+            change.object,
+            ChangedObject::Configuration | ChangedObject::Interface(_)
+        );
+        if change.generation > to || touches_interfaces {
+            return None;
+        }
+        commits.insert(change.generation);
+    }
+    (commits.len() as u64 == span).then_some(page.last_seq)
 }
 
 #[cfg(test)]
@@ -568,6 +664,79 @@ mod tests {
             1,
             "refresh drops the index"
         );
+    }
+
+    /// A reading configuration warmed over `probe` (listing and name index), its scans reset.
+    fn warm_reader(probe: &Arc<Probe>) -> RegistryConfig<Arc<Probe>> {
+        let c = RegistryConfig::new(Arc::clone(probe));
+        assert!(c.interface_enum(0, u32::MAX).unwrap().entries.len() >= 6);
+        c.interface_get_handle("C1").unwrap();
+        probe.interface_scans.store(0, Ordering::SeqCst);
+        c
+    }
+
+    /// A store with three interfaces, and the (warm) configuration that wrote them: it
+    /// stands for another process writing.
+    fn probe_with_three() -> (Arc<Probe>, RegistryConfig<Arc<Probe>>) {
+        let probe = Probe::new();
+        let w = RegistryConfig::new(Arc::clone(&probe));
+        w.install(&links()).unwrap();
+        for i in 0..3 {
+            w.interface_create(&router(&format!("C{i}"))).unwrap();
+        }
+        w.interface_get_handle("C0").unwrap();
+        (probe, w)
+    }
+
+    #[test]
+    fn the_listing_and_name_index_outlive_logged_writes_elsewhere_that_leave_interfaces_alone() {
+        let (probe, w) = probe_with_three();
+        let c = warm_reader(&probe);
+        let before = c.interface_enum(0, u32::MAX).unwrap().entries;
+        // The other configuration writes filters and an interface-transport: none of it is
+        // in the listing.
+        let id = w.interface_get_handle("C2").unwrap();
+        w.filter_set_info(pid::IP, true).unwrap();
+        w.if_transport_add(&id, pid::IP, None, Some(&l::DEFAULT_INTERFACE_INFO))
+            .unwrap();
+        w.filter_set_info(pid::IP, false).unwrap();
+        assert_eq!(c.interface_enum(0, u32::MAX).unwrap().entries, before);
+        assert_eq!(c.interface_get_handle("c2").unwrap(), id);
+        assert_eq!(probe.interface_scans.load(Ordering::SeqCst), 0);
+        // Carried to the new generation: the next unrelated write is checked from there.
+        w.filter_set_info(pid::IP, true).unwrap();
+        assert_eq!(c.interface_enum(0, u32::MAX).unwrap().entries, before);
+        assert_eq!(probe.interface_scans.load(Ordering::SeqCst), 0);
+    }
+
+    #[test]
+    fn an_interface_change_an_unlogged_write_or_a_long_gap_elsewhere_rereads_the_interfaces() {
+        let (probe, w) = probe_with_three();
+        let scans = |n| assert_eq!(probe.interface_scans.swap(0, Ordering::SeqCst), n);
+        // An interface changed elsewhere: both caches read it again, and see the change.
+        let c = warm_reader(&probe);
+        let id = w.interface_get_handle("C0").unwrap();
+        let mut info = router("C0");
+        info.enabled = false;
+        w.interface_set_info(&id, 0, &info).unwrap();
+        let listed = c.interface_enum(0, u32::MAX).unwrap().entries;
+        assert!(!listed.iter().find(|e| e.id == id).unwrap().info.enabled);
+        scans(1);
+        w.interface_delete(&id).unwrap();
+        assert!(c.interface_get_handle("C0").is_err());
+        scans(1);
+        // A commit that logged nothing (a raw registry edit, even far from the interfaces).
+        let c = warm_reader(&probe);
+        raw_write(&*probe, |tx| tx.create_key(r"SOFTWARE\Elsewhere").map(drop));
+        c.interface_enum(0, u32::MAX).unwrap();
+        scans(1);
+        // More commits than are worth reading the log for.
+        let c = warm_reader(&probe);
+        for i in 0..=MAX_CARRIED_COMMITS {
+            w.filter_set_info(pid::IP, i % 2 == 0).unwrap();
+        }
+        c.interface_enum(0, u32::MAX).unwrap();
+        scans(1);
     }
 
     #[test]

@@ -65,7 +65,7 @@ pub struct RegistryConfig<R: Registry> {
     index: Mutex<Option<NameIndex>>,
     /// The interface list in key order, exact for the generation it was read at, so paging
     /// through a large configuration reads it once rather than once per page.
-    listing: Mutex<Option<(u64, Arc<Vec<InterfaceEntry>>)>>,
+    listing: Mutex<Option<index::Listing>>,
 }
 
 impl<R: Registry> std::fmt::Debug for RegistryConfig<R> {

@@ -10,7 +10,7 @@
 //! for a turn without holding a thread. Without a relay, every call answers `RPC_S_UNKNOWN_IF`
 //! (1717), as Windows does when the router service does not run.
 
-use super::service::{Res, status_of};
+use super::service::{Res, run_blocking, status_of};
 use super::sessions::{ConnInfo, Shared};
 use crate::admin::{AdminHello, RouterAdmin, TransportHeaders, router_admin_ops};
 use crate::pb;
@@ -74,15 +74,7 @@ impl AdminService {
         let Ok(_turn) = self.turns.acquire().await else {
             return respond(Err(no_relay()));
         };
-        let r = tokio::task::spawn_blocking(move || op(&*relay))
-            .await
-            .unwrap_or_else(|e| {
-                Err(Error::new(
-                    WinError::ERROR_INTERNAL_ERROR,
-                    format!("call failed inside the server: {e}"),
-                ))
-            });
-        respond(r)
+        respond(run_blocking(move || op(&*relay)).await)
     }
 }
 

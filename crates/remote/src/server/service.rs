@@ -64,18 +64,23 @@ pub(super) struct Service {
     pub(super) shared: Arc<Shared>,
 }
 
-impl Service {
-    async fn blocking<T: Send + 'static>(
-        f: impl FnOnce() -> Result<T> + Send + 'static,
-    ) -> Result<T> {
-        tokio::task::spawn_blocking(f).await.unwrap_or_else(|e| {
-            Err(Error::new(
-                WinError::ERROR_INTERNAL_ERROR,
-                format!("call failed inside the server: {e}"),
-            ))
-        })
-    }
+/// Runs blocking work of a request handler (a store write waits for its fsync; a relayed
+/// administration call waits for the router manager) on the blocking pool, so that the
+/// runtime's workers keep serving other calls; a panic becomes `ERROR_INTERNAL_ERROR`, never a
+/// dropped call. (Running it in place with `block_in_place` instead was measured: no gain
+/// within the noise for a remote batch, so the simpler pool hop stays.)
+pub(super) async fn run_blocking<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T> + Send + 'static,
+) -> Result<T> {
+    tokio::task::spawn_blocking(f).await.unwrap_or_else(|e| {
+        Err(Error::new(
+            WinError::ERROR_INTERNAL_ERROR,
+            format!("call failed inside the server: {e}"),
+        ))
+    })
+}
 
+impl Service {
     /// One call on `session` (already taken out of `msg`): check the session, its token and
     /// its role ([`Shared::session_for`]), then run `op`: inline for [`Access::Read`] (answered
     /// from the reply cache when the configuration has not changed) and [`Access::Live`], on
@@ -120,9 +125,7 @@ impl Service {
                 Ok(reply)
             }
             Access::Live => respond(op(&*config, msg)),
-            Access::Scan | Access::Write => {
-                respond(Self::blocking(move || op(&*config, msg)).await)
-            }
+            Access::Scan | Access::Write => respond(run_blocking(move || op(&*config, msg)).await),
         }
     }
 

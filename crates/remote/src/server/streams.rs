@@ -2,15 +2,15 @@
 //! the failing step, and `Watch`, a server stream of committed changes.
 //!
 //! A batch is decoded step by step (a malformed step fails the batch at that step with 87),
-//! needs the admin role and runs on the blocking pool as one `apply_batch`, so one store
-//! transaction. A watch needs the reader role; it runs on a thread of its own (it never ends by
-//! itself, and must not hold one of the blocking pool's threads, which the store's writes
-//! need), at most [`super::ServerConfig::max_watches`] at once. That thread waits for changes
+//! needs the admin role and runs as one `apply_batch` (so one store transaction) through
+//! [`run_blocking`], like every write. A watch needs the reader role; it runs on a thread of
+//! its own (it never ends by itself, and must not hold a worker or one of the blocking pool's
+//! threads, which the other calls need), at most [`super::ServerConfig::max_watches`] at once. That thread waits for changes
 //! in slices of [`WATCH_SLICE`], and between slices checks that the client is still there, the
 //! session still open and its token still valid, and that the server is not draining; each
 //! ends the stream (with 1722, 5 or 1722) within a slice.
 
-use super::service::{Res, Service, status_of};
+use super::service::{Res, Service, run_blocking, status_of};
 use super::sessions::ConnInfo;
 use crate::convert as cv;
 use crate::pb;
@@ -75,14 +75,11 @@ impl Service {
                 }
             }
         }
-        let r = tokio::task::spawn_blocking(move || config.apply_batch(&ops))
+        // The step results travel out through the closure's Ok: run_blocking's own error is
+        // only for a batch that panicked, which then failed as a whole.
+        let r = run_blocking(move || Ok(config.apply_batch(&ops)))
             .await
-            .unwrap_or_else(|e| {
-                Err(BatchError::whole(Error::new(
-                    WinError::ERROR_INTERNAL_ERROR,
-                    format!("batch failed inside the server: {e}"),
-                )))
-            });
+            .unwrap_or_else(|e| Err(BatchError::whole(e)));
         Ok(Response::new(batch_reply(r)))
     }
 
