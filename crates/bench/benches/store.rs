@@ -197,23 +197,31 @@ fn enumerate(c: &mut Criterion) {
     let other = RegistryConfig::new(
         mprconfig_store::SqliteRegistry::open(dir.path().join("router.db")).expect("open"),
     );
-    let mut k = 0u32;
+    // Times `iters` enumerations on `conn`, each right after one `write` by the other
+    // connection, numbered across all rounds (so that alternating values always change);
+    // only the enumeration is timed.
+    let written = std::cell::Cell::new(0u64);
+    let enum_after = |iters: u64, write: &mut dyn FnMut(u64)| {
+        let mut total = Duration::ZERO;
+        for _ in 0..iters {
+            written.set(written.get() + 1);
+            write(written.get());
+            let t = Instant::now();
+            let page = conn.interface_enum(0, u32::MAX).expect("enum");
+            total += t.elapsed();
+            assert!(page.entries.len() >= 10_000);
+        }
+        total
+    };
     g.bench_function(
         "interface_enum level 0, 10,000 interfaces, after another writer",
         |b| {
             b.iter_custom(|iters| {
-                let mut total = Duration::ZERO;
-                for _ in 0..iters {
-                    k += 1;
+                enum_after(iters, &mut |i| {
                     other
-                        .filter_set_info(mprconfig::pid::IP, k.is_multiple_of(2))
-                        .expect("write elsewhere");
-                    let t = Instant::now();
-                    let page = conn.interface_enum(0, u32::MAX).expect("enum");
-                    total += t.elapsed();
-                    assert!(page.entries.len() >= 10_000);
-                }
-                total
+                        .filter_set_info(mprconfig::pid::IP, i.is_multiple_of(2))
+                        .expect("write elsewhere")
+                })
             })
         },
     );
@@ -226,20 +234,13 @@ fn enumerate(c: &mut Criterion) {
         "interface_enum level 0, 10,000 interfaces, after another writer changed one",
         |b| {
             b.iter_custom(|iters| {
-                let mut total = Duration::ZERO;
-                for _ in 0..iters {
-                    k += 1;
+                enum_after(iters, &mut |i| {
                     let mut info = router(&some.name);
-                    info.enabled = k.is_multiple_of(2);
+                    info.enabled = i.is_multiple_of(2);
                     other
                         .interface_set_info(&some, 0, &info)
-                        .expect("write elsewhere");
-                    let t = Instant::now();
-                    let page = conn.interface_enum(0, u32::MAX).expect("enum");
-                    total += t.elapsed();
-                    assert!(page.entries.len() >= 10_000);
-                }
-                total
+                        .expect("write elsewhere")
+                })
             })
         },
     );
