@@ -2,10 +2,11 @@
 //!
 //! Both describe one registry generation exactly. When the generation moves (a write by
 //! anyone) they are read again — except after this value's own writes, which advance the index
-//! in place with what they changed, and after writes that the store's change log shows left
-//! every interface alone ([`carried_position`]), which carry both over unchanged. So a warm
-//! index makes name lookups O(1), and a filter or transport change elsewhere does not make the
-//! next listing of 10,000 interfaces read them all again.
+//! in place with what they changed, and after writes whose every change the store's change log
+//! shows ([`carried_over`]): those that left every interface alone carry both over unchanged,
+//! and the listing takes in just the interfaces the others changed. So a warm index makes name
+//! lookups O(1), and a write elsewhere does not make the next listing of 10,000 interfaces read
+//! them all again.
 //!
 //! Inside a write transaction the shared index is never changed: the transaction keeps its own
 //! changes beside it ([`TxIndex`]), looks names up through both (so a batch that creates and
@@ -16,8 +17,8 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::{Arc, PoisonError};
 
-use super::interfaces::{INTERFACE_VALUES, interface_entry, parse_interface_lent};
-use super::values::is_not_found;
+use super::interfaces::{INTERFACE_VALUES, interface_entry, parse_interface, parse_interface_lent};
+use super::values::{is_not_found, values_or_none};
 use super::{RegistryConfig, WriteCtx};
 use crate::changes::ChangedObject;
 use crate::layout as l;
@@ -317,12 +318,12 @@ impl<R: Registry> RegistryConfig<R> {
         let mut guard = self.index.lock().unwrap_or_else(PoisonError::into_inner);
         let carried = match guard.as_mut() {
             Some(i) if i.generation == generation => true,
-            Some(i) => match carried_position(tx, i.generation, i.seq, generation) {
-                Some(seq) => {
-                    (i.generation, i.seq) = (generation, Some(seq));
+            Some(i) => match carried_over(tx, i.generation, i.seq, generation) {
+                Some(c) if c.interfaces.is_empty() => {
+                    (i.generation, i.seq) = (generation, Some(c.seq));
                     true
                 }
-                None => false,
+                _ => false,
             },
             None => false,
         };
@@ -361,14 +362,19 @@ impl<R: Registry> RegistryConfig<R> {
             .clone();
         let cached = match held {
             Some(held) if held.generation == generation => Some(held.list),
-            Some(held) => match carried_position(tx, held.generation, held.seq, generation) {
-                Some(seq) => {
+            Some(held) => match carried_over(tx, held.generation, held.seq, generation) {
+                Some(c) => {
+                    let list = if c.interfaces.is_empty() {
+                        held.list
+                    } else {
+                        Arc::new(patched(tx, &held.list, &c.interfaces)?)
+                    };
                     *self.listing.lock().unwrap_or_else(PoisonError::into_inner) = Some(Listing {
                         generation,
-                        seq: Some(seq),
-                        list: Arc::clone(&held.list),
+                        seq: Some(c.seq),
+                        list: Arc::clone(&list),
                     });
-                    Some(held.list)
+                    Some(list)
                 }
                 None => None,
             },
@@ -446,14 +452,25 @@ fn log_position(tx: &mut dyn RegistryTx) -> Result<Option<u64>> {
     }
 }
 
-/// Whether what was read about the interfaces at generation `from` (when the log was at `seq`
-/// or later) is still exact at generation `to`: only if every commit in between recorded its
-/// changes in the log and none of them touched an interface or replaced the configuration.
-/// Returns the log position to remember for `to`, or `None` — no log, a commit that logged
-/// nothing (a raw registry edit, a change of the log's capacity), changes trimmed away, too
-/// many commits, this transaction's own uncommitted changes — and then the caller reads the
-/// interfaces again. Changes of generation `from` or older are already in what was read.
-fn carried_position(tx: &mut dyn RegistryTx, from: u64, seq: Option<u64>, to: u64) -> Option<u64> {
+/// What the change log says happened between two generations, when it says all of it.
+struct Carried {
+    /// The log position to remember for the later generation.
+    seq: u64,
+    /// The interfaces (key numbers) whose changes were logged in between.
+    interfaces: BTreeSet<u32>,
+}
+
+/// The most interfaces [`patched`] reads again; more, and the whole listing is read.
+const MAX_PATCHED: usize = 256;
+
+/// What changed about the interfaces between generation `from` (when the log was at `seq` or
+/// later) and generation `to`, if the log holds all of it: every commit in between recorded
+/// its changes, none replaced the configuration, and at most [`MAX_PATCHED`] interfaces
+/// changed. `None` otherwise — no log, a commit that logged nothing (a raw registry edit, a
+/// change of the log's capacity), changes trimmed away, too many commits or interfaces, this
+/// transaction's own uncommitted changes — and then the caller reads the interfaces again.
+/// Changes of generation `from` or older are already in what was read.
+fn carried_over(tx: &mut dyn RegistryTx, from: u64, seq: Option<u64>, to: u64) -> Option<Carried> {
     let span = to.checked_sub(from)?;
     if span == 0 || span > MAX_CARRIED_COMMITS {
         return None;
@@ -466,17 +483,49 @@ fn carried_position(tx: &mut dyn RegistryTx, from: u64, seq: Option<u64>, to: u6
         return None;
     }
     let mut commits = BTreeSet::new();
+    let mut interfaces = BTreeSet::new();
     for change in page.changes.iter().filter(|c| c.generation > from) {
-        let touches_interfaces = matches!(
-            change.object,
-            ChangedObject::Configuration | ChangedObject::Interface(_)
-        );
-        if change.generation > to || touches_interfaces {
+        if change.generation > to {
             return None;
+        }
+        match &change.object {
+            ChangedObject::Configuration => return None,
+            ChangedObject::Interface(id) => {
+                interfaces.insert(id.key);
+            }
+            ChangedObject::Server | ChangedObject::IfTransport(_) | ChangedObject::Transport(_) => {
+            }
         }
         commits.insert(change.generation);
     }
-    (commits.len() as u64 == span).then_some(page.last_seq)
+    let complete = commits.len() as u64 == span && interfaces.len() <= MAX_PATCHED;
+    complete.then_some(Carried {
+        seq: page.last_seq,
+        interfaces,
+    })
+}
+
+/// `list` with the interfaces at the keys `changed` read again from `tx`: gone if their key
+/// is gone or no longer an interface, replaced or added otherwise; in key order.
+fn patched(
+    tx: &mut dyn RegistryTx,
+    list: &[InterfaceEntry],
+    changed: &BTreeSet<u32>,
+) -> Result<Vec<InterfaceEntry>> {
+    let mut out: Vec<InterfaceEntry> = list
+        .iter()
+        .filter(|e| !changed.contains(&e.id.key))
+        .cloned()
+        .collect();
+    for &key in changed {
+        if let Some(values) = values_or_none(tx, &l::interface_key(key))?
+            && let Some(iface) = parse_interface(&values)
+        {
+            out.push(interface_entry(key, iface));
+        }
+    }
+    out.sort_by_key(|e| e.id.key);
+    Ok(out)
 }
 
 #[cfg(test)]
@@ -710,21 +759,46 @@ mod tests {
     }
 
     #[test]
-    fn an_interface_change_an_unlogged_write_or_a_long_gap_elsewhere_rereads_the_interfaces() {
+    fn interface_changes_elsewhere_patch_the_listing_with_just_those_interfaces() {
         let (probe, w) = probe_with_three();
-        let scans = |n| assert_eq!(probe.interface_scans.swap(0, Ordering::SeqCst), n);
-        // An interface changed elsewhere: both caches read it again, and see the change.
         let c = warm_reader(&probe);
+        let scans = |n| assert_eq!(probe.interface_scans.swap(0, Ordering::SeqCst), n);
+        let fresh = || {
+            RegistryConfig::new(Arc::clone(&probe))
+                .interface_enum(0, u32::MAX)
+                .unwrap()
+                .entries
+        };
         let id = w.interface_get_handle("C0").unwrap();
         let mut info = router("C0");
         info.enabled = false;
         w.interface_set_info(&id, 0, &info).unwrap();
         let listed = c.interface_enum(0, u32::MAX).unwrap().entries;
         assert!(!listed.iter().find(|e| e.id == id).unwrap().info.enabled);
-        scans(1);
+        scans(0);
+        // Several commits with creates, a delete and a change, mixed with other writes.
         w.interface_delete(&id).unwrap();
-        assert!(c.interface_get_handle("C0").is_err());
+        let added = w.interface_create(&router("C9")).unwrap();
+        w.filter_set_info(pid::IP, true).unwrap();
+        let c1 = w.interface_get_handle("C1").unwrap();
+        let mut info = router("C1");
+        info.enabled = false;
+        w.interface_set_info(&c1, 0, &info).unwrap();
+        let listed = c.interface_enum(0, u32::MAX).unwrap().entries;
+        scans(0);
+        assert!(listed.iter().all(|e| e.id != id));
+        assert_eq!(listed.last().unwrap().id, added);
+        assert_eq!(listed, fresh());
         scans(1);
+        // The name index is not patched: a lookup after interface changes reads them.
+        assert_eq!(c.interface_get_handle("c9").unwrap(), added);
+        scans(1);
+    }
+
+    #[test]
+    fn an_unlogged_write_or_a_long_gap_elsewhere_rereads_the_interfaces() {
+        let (probe, w) = probe_with_three();
+        let scans = |n| assert_eq!(probe.interface_scans.swap(0, Ordering::SeqCst), n);
         // A commit that logged nothing (a raw registry edit, even far from the interfaces).
         let c = warm_reader(&probe);
         raw_write(&*probe, |tx| tx.create_key(r"SOFTWARE\Elsewhere").map(drop));

@@ -18,7 +18,7 @@ pub(super) const INTERFACE_VALUES: [&str; 4] =
     [l::INTERFACE_NAME, l::TYPE, l::ENABLED, l::DIAL_OUT_HOURS];
 
 /// An interface from its key's values: needs a string `InterfaceName` and a DWORD `Type`.
-fn parse_interface(values: &[(String, RegValue)]) -> Option<Interface> {
+pub(super) fn parse_interface(values: &[(String, RegValue)]) -> Option<Interface> {
     interface_from(|name| val(values, name).map(RegValue::as_value_ref))
 }
 
