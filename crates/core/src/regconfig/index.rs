@@ -101,6 +101,37 @@ impl NameIndex {
         })
     }
 
+    /// Reads the interfaces at the keys `changed` again and brings the index up to date with
+    /// them. `false` (the index is then to be rebuilt) where that cannot be exact: while
+    /// names are shadowed, or when a changed interface takes a name another key holds.
+    fn patch(&mut self, tx: &mut dyn RegistryTx, changed: &BTreeSet<u32>) -> Result<bool> {
+        if changed.is_empty() {
+            return Ok(true);
+        }
+        if self.shadowed > 0 {
+            return Ok(false);
+        }
+        // Out first, then in: two interfaces may have swapped names in between.
+        self.by_name.retain(|_, (key, _)| !changed.contains(key));
+        for &key in changed {
+            self.keys.remove(&key);
+            let Some(values) = values_or_none(tx, &l::interface_key(key))? else {
+                continue;
+            };
+            self.keys.insert(key);
+            let Some(iface) = parse_interface(&values) else {
+                continue;
+            };
+            match self.by_name.entry(fold(&iface.name)) {
+                std::collections::hash_map::Entry::Vacant(e) => {
+                    e.insert((key, iface.name));
+                }
+                std::collections::hash_map::Entry::Occupied(_) => return Ok(false),
+            }
+        }
+        Ok(true)
+    }
+
     pub(super) fn next_key(&self) -> Result<u32> {
         match self.keys.last() {
             None => Ok(0),
@@ -319,7 +350,7 @@ impl<R: Registry> RegistryConfig<R> {
         let carried = match guard.as_mut() {
             Some(i) if i.generation == generation => true,
             Some(i) => match carried_over(tx, i.generation, i.seq, generation) {
-                Some(c) if c.interfaces.is_empty() => {
+                Some(c) if i.patch(tx, &c.interfaces)? => {
                     (i.generation, i.seq) = (generation, Some(c.seq));
                     true
                 }
@@ -536,7 +567,7 @@ mod tests {
 
     use crate::regconfig::testutil::*;
 
-    use crate::{RegValue, RouterConfig};
+    use crate::{BatchOp, BatchOutcome, IfRef, RegValue, RouterConfig};
 
     #[test]
     fn a_store_generation_at_u64_max_does_not_overflow_the_name_index() {
@@ -759,7 +790,7 @@ mod tests {
     }
 
     #[test]
-    fn interface_changes_elsewhere_patch_the_listing_with_just_those_interfaces() {
+    fn interface_changes_elsewhere_patch_the_listing_and_index_with_just_those_interfaces() {
         let (probe, w) = probe_with_three();
         let c = warm_reader(&probe);
         let scans = |n| assert_eq!(probe.interface_scans.swap(0, Ordering::SeqCst), n);
@@ -790,8 +821,27 @@ mod tests {
         assert_eq!(listed.last().unwrap().id, added);
         assert_eq!(listed, fresh());
         scans(1);
-        // The name index is not patched: a lookup after interface changes reads them.
+        // The name index takes in the same interfaces.
         assert_eq!(c.interface_get_handle("c9").unwrap(), added);
+        assert!(c.interface_get_handle("C0").is_err());
+        assert_eq!(c.interface_get_handle("c1").unwrap(), c1);
+        scans(0);
+        // A name deleted and created again elsewhere, in one batch: the new key.
+        let c2 = w.interface_get_handle("C2").unwrap();
+        let again = w
+            .apply_batch(&[
+                BatchOp::InterfaceDelete {
+                    interface: IfRef::Id(c2.clone()),
+                },
+                BatchOp::InterfaceCreate { info: router("C2") },
+            ])
+            .unwrap();
+        let BatchOutcome::Interface(new_c2) = &again[1] else {
+            panic!("{again:?}")
+        };
+        assert_ne!(new_c2.key, c2.key);
+        assert_eq!(&c.interface_get_handle("c2").unwrap(), new_c2);
+        assert_eq!(c.interface_enum(0, u32::MAX).unwrap().entries, fresh());
         scans(1);
     }
 
@@ -844,5 +894,67 @@ mod tests {
         let p = c.interface_enum(0, u32::MAX).unwrap();
         assert_eq!(p.entries.last().unwrap().info.name, "Late");
         assert_eq!(probe.interface_scans.load(Ordering::SeqCst), 2);
+    }
+
+    /// One write by "another process" in the model test below.
+    fn foreign_write(w: &RegistryConfig<Arc<Probe>>, probe: &Probe, op: u8, n: u8) {
+        let name = format!("M{}", n % 6);
+        let found = w.interface_get_handle(&name);
+        match (op % 6, found) {
+            (0, Err(_)) => drop(w.interface_create(&router(&name)).unwrap()),
+            (1, Ok(id)) => w.interface_delete(&id).unwrap(),
+            (2, Ok(id)) => {
+                let mut info = router(&name);
+                info.enabled = n % 2 == 0;
+                w.interface_set_info(&id, 0, &info).unwrap();
+            }
+            (3, _) => w.filter_set_info(pid::IP, n % 2 == 0).unwrap(),
+            (4, Ok(id)) => {
+                drop(w.if_transport_add(&id, pid::IP, None, Some(&l::DEFAULT_INTERFACE_INFO)))
+            }
+            (5, _) => raw_write(probe, |tx| {
+                let p = l::interface_key(200 + u32::from(n % 3));
+                tx.create_key(&p)?;
+                tx.set_value(&p, l::INTERFACE_NAME, &RegValue::sz(&format!("Raw{n}")))?;
+                tx.set_value(&p, l::TYPE, &RegValue::dword(2))
+            }),
+            _ => {}
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+
+        /// Whatever another configuration writes (interfaces, filters, interface-transports,
+        /// raw edits), a warm reader's listing and name lookups equal a fresh reader's.
+        #[test]
+        fn carried_and_patched_caches_equal_a_fresh_read(
+            writes in proptest::collection::vec((0u8..6, 0u8..12, 0u8..3), 1..40)
+        ) {
+            let (probe, w) = probe_with_three();
+            let c = warm_reader(&probe);
+            for (op, n, reads) in writes {
+                foreign_write(&w, &probe, op, n);
+                if reads == 0 {
+                    continue; // let several commits pile up before the next read
+                }
+                let fresh = RegistryConfig::new(Arc::clone(&probe));
+                let want = fresh.interface_enum(0, u32::MAX).unwrap().entries;
+                proptest::prop_assert_eq!(&c.interface_enum(0, u32::MAX).unwrap().entries, &want);
+                for e in &want {
+                    proptest::prop_assert_eq!(
+                        c.interface_get_handle(&e.info.name).ok(),
+                        fresh.interface_get_handle(&e.info.name).ok()
+                    );
+                }
+                for i in 0..6 {
+                    let name = format!("m{i}");
+                    proptest::prop_assert_eq!(
+                        c.interface_get_handle(&name).ok(),
+                        fresh.interface_get_handle(&name).ok()
+                    );
+                }
+            }
+        }
     }
 }
