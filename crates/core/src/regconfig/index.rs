@@ -905,10 +905,10 @@ mod tests {
             (1, Ok(id)) => w.interface_delete(&id).unwrap(),
             (2, Ok(id)) => {
                 let mut info = router(&name);
-                info.enabled = n % 2 == 0;
+                info.enabled = n.is_multiple_of(2);
                 w.interface_set_info(&id, 0, &info).unwrap();
             }
-            (3, _) => w.filter_set_info(pid::IP, n % 2 == 0).unwrap(),
+            (3, _) => w.filter_set_info(pid::IP, n.is_multiple_of(2)).unwrap(),
             (4, Ok(id)) => {
                 drop(w.if_transport_add(&id, pid::IP, None, Some(&l::DEFAULT_INTERFACE_INFO)))
             }
