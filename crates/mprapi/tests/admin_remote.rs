@@ -16,15 +16,13 @@
 mod common;
 
 use std::ffi::{OsStr, OsString};
-use std::fs::File;
-use std::os::fd::{AsRawFd, OwnedFd};
-use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
-use std::sync::OnceLock;
-use std::time::{Duration, Instant};
+use std::process::{Command, Output, Stdio};
+use std::time::Duration;
 
 use common::mprd::{Mprd, cert_path};
+use common::netns::{Killed, Ns, wait_for as wait_up_to};
+use common::{mprcfg_bin, mprrouted};
 use mprconfig::WinError;
 use mprconfig::admin::{AdminConnection, Request};
 use mprconfig_remote::tls::{Trust, load_certs};
@@ -34,139 +32,14 @@ use serde_json::Value;
 const PID_IP: u32 = 0x21;
 const LINK: &str = "adm0";
 
-/// A network namespace held by a descriptor of this process.
-struct Ns {
-    fd: OwnedFd,
-}
-
-impl Ns {
-    fn new() -> std::io::Result<Ns> {
-        // unshare on a thread of its own: that thread's namespace changes, the test's does not.
-        let fd = std::thread::spawn(|| -> std::io::Result<OwnedFd> {
-            // SAFETY: plain syscall on this thread only.
-            if unsafe { libc::unshare(libc::CLONE_NEWNET) } != 0 {
-                return Err(std::io::Error::last_os_error());
-            }
-            Ok(File::open("/proc/thread-self/ns/net")?.into())
-        })
-        .join()
-        .expect("unshare thread")?;
-        Ok(Ns { fd })
-    }
-
-    /// A command that runs inside the namespace and dies with this test's thread.
-    fn command(&self, program: impl AsRef<OsStr>) -> Command {
-        let fd = self.fd.as_raw_fd();
-        let mut c = Command::new(program);
-        // SAFETY: only async-signal-safe syscalls between fork and exec.
-        unsafe {
-            c.pre_exec(move || {
-                if libc::setns(fd, libc::CLONE_NEWNET) != 0 {
-                    return Err(std::io::Error::last_os_error());
-                }
-                libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
-                Ok(())
-            });
-        }
-        c.stdin(Stdio::null());
-        c
-    }
-
-    /// `ip ARGS` in the namespace; it must succeed; stdout.
-    fn ip(&self, args: &str) -> String {
-        let a: Vec<&str> = args.split_whitespace().collect();
-        let out = self.command("ip").args(&a).output().expect("ip");
-        assert!(
-            out.status.success(),
-            "ip {args}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    }
-
-    fn link_up(&self, name: &str) -> bool {
-        let line = self.ip(&format!("-o link show {name}"));
-        let flags = line.split(['<', '>']).nth(1).unwrap_or("");
-        flags.split(',').any(|f| f == "UP")
-    }
-}
-
 /// Why this machine cannot run the namespace test, if it cannot.
 fn skip_reason() -> Option<String> {
-    // SAFETY: plain syscall.
-    if unsafe { libc::geteuid() } != 0 {
-        return Some("needs root (a network namespace for the router manager)".into());
-    }
-    for tool in ["ip", "nft"] {
-        let found = Command::new(tool)
-            .arg("-V")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .status()
-            .is_ok();
-        if !found {
-            return Some(format!(
-                "{tool} is not installed (apt-get install iproute2 nftables)"
-            ));
-        }
-    }
-    if let Err(e) = Ns::new() {
-        return Some(format!("cannot create a network namespace: {e}"));
-    }
-    None
-}
-
-/// Builds a binary of the workspace with this test's cargo, profile and target directory.
-fn workspace_bin(package: &str, bin: &str) -> PathBuf {
-    static LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
-    let _one = LOCK.lock().unwrap_or_else(|e| e.into_inner());
-    let exe = std::env::current_exe().expect("current_exe");
-    let dir = exe.parent().and_then(Path::parent).expect("profile dir");
-    let mut cmd = Command::new(env!("CARGO"));
-    cmd.args(["build", "-p", package, "--bin", bin, "--target-dir"])
-        .arg(dir.parent().expect("target dir"));
-    if dir.file_name().is_some_and(|n| n == "release") {
-        cmd.arg("--release");
-    }
-    let out = cmd.output().expect("cargo build");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    dir.join(bin)
-}
-
-fn mprrouted() -> &'static Path {
-    static P: OnceLock<PathBuf> = OnceLock::new();
-    P.get_or_init(|| workspace_bin("mprconfig-router", "mprrouted"))
-}
-
-fn mprcfg_bin() -> &'static Path {
-    static P: OnceLock<PathBuf> = OnceLock::new();
-    P.get_or_init(|| workspace_bin("mprcfg", "mprcfg"))
+    common::netns::skip_reason(&["ip", "nft"], "iproute2 nftables")
 }
 
 /// Polls `f` until it holds (20 s at most, then the test fails naming `what`).
-fn wait_for(what: &str, mut f: impl FnMut() -> bool) {
-    let start = Instant::now();
-    while !f() {
-        assert!(
-            start.elapsed() < Duration::from_secs(20),
-            "timed out waiting for {what}"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
-}
-
-/// A child killed (by its pid) and reaped when dropped.
-struct Killed(Child);
-
-impl Drop for Killed {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
+fn wait_for(what: &str, f: impl FnMut() -> bool) {
+    wait_up_to(what, Duration::from_secs(20), f)
 }
 
 /// One server machine: its store, tokens and `mprd`; a client directory with empty `HOME`.
@@ -315,7 +188,6 @@ fn mpradmin_through_mprd_reaches_the_router_manager_of_the_server() {
     }
     let mut site = Site::new();
     let ns = Ns::new().expect("namespace");
-    ns.ip("link set lo up");
     // A veth pair inside the namespace: the peer up gives adm0 carrier once it is up.
     ns.ip(&format!("link add {LINK} type veth peer name {LINK}p"));
     ns.ip(&format!("link set {LINK}p up"));

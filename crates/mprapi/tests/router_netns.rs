@@ -16,190 +16,24 @@
 
 mod common;
 
-use std::ffi::OsStr;
-use std::fs::File;
 use std::net::{SocketAddr, TcpListener, TcpStream};
-use std::os::fd::{AsRawFd, OwnedFd};
-use std::os::unix::process::CommandExt;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
-use std::sync::{Mutex, OnceLock};
-use std::time::{Duration, Instant};
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+use std::time::Duration;
 
 use serde_json::Value;
 
-/// A network namespace held by a descriptor of this process.
-struct Ns {
-    fd: OwnedFd,
-}
-
-impl Ns {
-    fn new() -> std::io::Result<Ns> {
-        // unshare on a thread of its own: the thread's namespace changes, the test's does not.
-        let fd = std::thread::spawn(|| -> std::io::Result<OwnedFd> {
-            // SAFETY: plain syscall on this thread only.
-            if unsafe { libc::unshare(libc::CLONE_NEWNET) } != 0 {
-                return Err(std::io::Error::last_os_error());
-            }
-            Ok(File::open("/proc/thread-self/ns/net")?.into())
-        })
-        .join()
-        .expect("unshare thread")?;
-        let ns = Ns { fd };
-        ns.ip("link set lo up");
-        Ok(ns)
-    }
-
-    /// `/proc/<pid>/fd/<n>`: how `ip link … netns` names this namespace.
-    fn path(&self) -> String {
-        format!("/proc/{}/fd/{}", std::process::id(), self.fd.as_raw_fd())
-    }
-
-    /// A command that runs inside the namespace and dies with this test's thread.
-    fn command(&self, program: impl AsRef<OsStr>) -> Command {
-        let fd = self.fd.as_raw_fd();
-        let mut c = Command::new(program);
-        // SAFETY: only async-signal-safe syscalls between fork and exec.
-        unsafe {
-            c.pre_exec(move || {
-                if libc::setns(fd, libc::CLONE_NEWNET) != 0 {
-                    return Err(std::io::Error::last_os_error());
-                }
-                libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
-                Ok(())
-            });
-        }
-        c.stdin(Stdio::null());
-        c
-    }
-
-    fn output(&self, program: &str, args: &[&str]) -> Output {
-        self.command(program)
-            .args(args)
-            .output()
-            .unwrap_or_else(|e| panic!("{program} {args:?}: {e}"))
-    }
-
-    /// Runs `ip ARGS` (split on spaces) in the namespace; it must succeed; returns stdout.
-    fn ip(&self, args: &str) -> String {
-        let a: Vec<&str> = args.split_whitespace().collect();
-        let out = self.output("ip", &a);
-        assert!(
-            out.status.success(),
-            "ip {args}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    }
-
-    /// Writes `/proc/sys/KEY` inside the namespace.
-    fn sysctl(&self, key: &str, value: &str) {
-        let out = self
-            .command("sh")
-            .args(["-c", &format!("echo {value} > /proc/sys/{key}")])
-            .output()
-            .expect("sh");
-        assert!(out.status.success(), "sysctl {key}");
-    }
-
-    /// One ping; true if answered (`-W 1`: a lost reply costs a second).
-    fn ping(&self, to: &str) -> bool {
-        self.output("ping", &["-c", "1", "-W", "1", "-n", to])
-            .status
-            .success()
-    }
-
-    /// Runs `f` on a thread inside the namespace (sockets it makes belong to it).
-    fn on_thread<T: Send>(&self, f: impl FnOnce() -> T + Send) -> T {
-        let fd = self.fd.as_raw_fd();
-        std::thread::scope(|s| {
-            s.spawn(move || {
-                // SAFETY: changes this thread's namespace only.
-                assert_eq!(unsafe { libc::setns(fd, libc::CLONE_NEWNET) }, 0);
-                f()
-            })
-            .join()
-            .expect("namespace thread")
-        })
-    }
-}
+use common::netns::{Killed, Ns, wait_for as wait_up_to};
+use common::{mprcfg_bin, mprrouted};
 
 /// Why this machine cannot run the scenario, if it cannot.
 fn skip_reason() -> Option<String> {
-    // SAFETY: plain syscall.
-    if unsafe { libc::geteuid() } != 0 {
-        return Some("needs root (network namespaces, CAP_NET_ADMIN)".into());
-    }
-    for tool in ["ip", "nft", "ping"] {
-        let found = Command::new(tool)
-            .arg("-V")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .status()
-            .is_ok();
-        if !found {
-            return Some(format!(
-                "{tool} is not installed (apt-get install iproute2 nftables iputils-ping)"
-            ));
-        }
-    }
-    if let Err(e) = Ns::new() {
-        return Some(format!("cannot create a network namespace: {e}"));
-    }
-    None
-}
-
-/// Builds a binary of the workspace with this test's cargo, profile and target directory.
-fn workspace_bin(package: &str, bin: &str) -> PathBuf {
-    static LOCK: Mutex<()> = Mutex::new(());
-    let _one = LOCK.lock().unwrap_or_else(|e| e.into_inner());
-    let exe = std::env::current_exe().expect("current_exe");
-    let dir = exe.parent().and_then(Path::parent).expect("profile dir");
-    let mut cmd = Command::new(env!("CARGO"));
-    cmd.args(["build", "-p", package, "--bin", bin, "--target-dir"])
-        .arg(dir.parent().expect("target dir"));
-    if dir.file_name().is_some_and(|n| n == "release") {
-        cmd.arg("--release");
-    }
-    let out = cmd.output().expect("cargo build");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    dir.join(bin)
-}
-
-fn mprrouted() -> &'static Path {
-    static P: OnceLock<PathBuf> = OnceLock::new();
-    P.get_or_init(|| workspace_bin("mprconfig-router", "mprrouted"))
-}
-
-fn mprcfg_bin() -> &'static Path {
-    static P: OnceLock<PathBuf> = OnceLock::new();
-    P.get_or_init(|| workspace_bin("mprcfg", "mprcfg"))
+    common::netns::skip_reason(&["ip", "nft", "ping"], "iproute2 nftables iputils-ping")
 }
 
 /// Polls `f` until it holds (10 s at most, then the test fails naming `what`).
-fn wait_for(what: &str, mut f: impl FnMut() -> bool) {
-    let start = Instant::now();
-    while !f() {
-        assert!(
-            start.elapsed() < Duration::from_secs(10),
-            "timed out waiting for {what}"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
-}
-
-/// The running router manager; killed (by its pid) when dropped.
-struct Manager(Child);
-
-impl Drop for Manager {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
+fn wait_for(what: &str, f: impl FnMut() -> bool) {
+    wait_up_to(what, Duration::from_secs(10), f)
 }
 
 /// a — r — b, a store, and the tools to drive them.
@@ -341,7 +175,7 @@ impl Scenario {
         );
     }
 
-    fn start_manager(&self) -> Manager {
+    fn start_manager(&self) -> Killed {
         let mut c = self.r.command(mprrouted());
         c.args(["run", "--store"])
             .arg(self.dir.path().join("router.db"))
@@ -350,7 +184,7 @@ impl Scenario {
             .env("MPRROUTED_LOG", "info")
             .stdout(Stdio::null())
             .stderr(Stdio::inherit());
-        let m = Manager(c.spawn().expect("start mprrouted"));
+        let m = Killed(c.spawn().expect("start mprrouted"));
         wait_for("the router manager's socket", || {
             std::os::unix::net::UnixStream::connect(self.socket()).is_ok()
         });

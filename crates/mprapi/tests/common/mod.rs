@@ -4,64 +4,82 @@
 #![allow(dead_code)]
 
 pub mod mprd;
+pub mod netns;
 
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::mpsc;
-use std::sync::{Mutex, OnceLock};
+use std::sync::OnceLock;
 use std::time::Duration;
 
-/// Runs `cargo build` with the cargo, profile and target directory of this test binary;
-/// returns the profile directory the artifacts land in. Builds are serialized so two test
-/// threads never wait on each other's cargo lock.
-fn cargo_build(args: &[&str]) -> PathBuf {
-    static BUILD: Mutex<()> = Mutex::new(());
-    let _one_at_a_time = BUILD.lock().unwrap_or_else(|e| e.into_inner());
-    let exe = std::env::current_exe().expect("current_exe");
-    let dir = exe
-        .parent()
-        .and_then(Path::parent)
-        .expect("profile dir")
-        .to_path_buf();
-    let target = dir.parent().expect("target dir");
-    let mut cmd = Command::new(env!("CARGO"));
-    cmd.arg("build").args(args).arg("--target-dir").arg(target);
-    if dir.file_name().is_some_and(|n| n == "release") {
-        cmd.arg("--release");
-    }
-    let out = cmd.output().expect("run cargo build");
-    assert!(
-        out.status.success(),
-        "cargo build {args:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    dir
-}
-
-/// The directory with a fresh libmprapi.so: `cargo test` builds only the rlib of this crate, so
-/// the cdylib/staticlib are (re)built here with the same cargo, profile and target directory.
-pub fn lib_dir() -> &'static Path {
+/// The profile directory of this test binary with everything these tests run built in it:
+/// the library as `libmprapi.so`/`.a` (`cargo test` builds only its rlib) and the binaries
+/// (`mprd`, `mprrouted`, `mprcfg`). One `cargo build --workspace --lib --tests`, once per test
+/// process, with this test's cargo, profile and target directory: the same packages and
+/// targets as `cargo test --workspace`, so the same features and the same compiled
+/// dependencies. (Building one package with `-p` resolves features for it alone, which rebuilt
+/// half the dependency tree per package: minutes of CI.)
+fn built() -> &'static Path {
     static DIR: OnceLock<PathBuf> = OnceLock::new();
     DIR.get_or_init(|| {
-        let dir = cargo_build(&["-p", "mprapi", "--lib"]);
+        let exe = std::env::current_exe().expect("current_exe");
+        let dir = exe
+            .parent()
+            .and_then(Path::parent)
+            .expect("profile dir")
+            .to_path_buf();
+        let target = dir.parent().expect("target dir");
+        let mut cmd = Command::new(env!("CARGO"));
+        cmd.args(["build", "--workspace", "--lib", "--tests", "--target-dir"])
+            .arg(target);
+        if dir.file_name().is_some_and(|n| n == "release") {
+            cmd.arg("--release");
+        }
+        let out = cmd.output().expect("run cargo build");
         assert!(
-            dir.join("libmprapi.so").exists(),
-            "libmprapi.so not built in {}",
-            dir.display()
+            out.status.success(),
+            "cargo build --workspace --lib --tests failed: {}",
+            String::from_utf8_lossy(&out.stderr)
         );
         dir
     })
 }
 
-/// A fresh `mprd` binary (the real server), built once per test process the same way.
+/// The directory with a fresh libmprapi.so (see [`built`]).
+pub fn lib_dir() -> &'static Path {
+    let dir = built();
+    assert!(
+        dir.join("libmprapi.so").exists(),
+        "libmprapi.so not built in {}",
+        dir.display()
+    );
+    dir
+}
+
+/// A binary of the workspace, fresh (see [`built`]).
+pub fn workspace_bin(bin: &str) -> PathBuf {
+    let path = built().join(bin);
+    assert!(path.exists(), "{bin} not built at {}", path.display());
+    path
+}
+
+/// The real server, `mprd`.
 pub fn mprd_bin() -> &'static Path {
     static BIN: OnceLock<PathBuf> = OnceLock::new();
-    BIN.get_or_init(|| {
-        let bin = cargo_build(&["-p", "mprd", "--bin", "mprd"]).join("mprd");
-        assert!(bin.exists(), "mprd not built at {}", bin.display());
-        bin
-    })
+    BIN.get_or_init(|| workspace_bin("mprd"))
+}
+
+/// The router manager, `mprrouted`.
+pub fn mprrouted() -> &'static Path {
+    static BIN: OnceLock<PathBuf> = OnceLock::new();
+    BIN.get_or_init(|| workspace_bin("mprrouted"))
+}
+
+/// The command-line tool, `mprcfg`.
+pub fn mprcfg_bin() -> &'static Path {
+    static BIN: OnceLock<PathBuf> = OnceLock::new();
+    BIN.get_or_init(|| workspace_bin("mprcfg"))
 }
 
 /// Installs the library once per test process into a prefix of its own (as a user would).
