@@ -9,8 +9,8 @@ pub mod netns;
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::sync::mpsc;
 use std::sync::OnceLock;
+use std::sync::mpsc;
 use std::time::Duration;
 
 /// The profile directory of this test binary with everything these tests run built in it:
