@@ -5,10 +5,10 @@
 //! needs the admin role and runs as one `apply_batch` (so one store transaction) through
 //! [`run_blocking`], like every write. A watch needs the reader role; it runs on a thread of
 //! its own (it never ends by itself, and must not hold a worker or one of the blocking pool's
-//! threads, which the other calls need), at most [`super::ServerConfig::max_watches`] at once. That thread waits for changes
-//! in slices of [`WATCH_SLICE`], and between slices checks that the client is still there, the
-//! session still open and its token still valid, and that the server is not draining; each
-//! ends the stream (with 1722, 5 or 1722) within a slice.
+//! threads, which the other calls need), at most [`super::ServerConfig::max_watches`] at
+//! once. That thread waits for changes in slices of [`WATCH_SLICE`], and between slices checks
+//! that the client is still there, the session still open and its token still valid, and that
+//! the server is not draining; each ends the stream (with 1722, 5 or 1722) within a slice.
 
 use super::service::{Res, Service, run_blocking, status_of};
 use super::sessions::ConnInfo;
